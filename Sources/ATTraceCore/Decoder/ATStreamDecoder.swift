@@ -1,0 +1,115 @@
+/// The streaming AT decoder (product.md §3): timestamped byte chunks in, decoded records
+/// out, one ``ChannelDecoder`` per logical channel.
+///
+/// Contract (Docs/DecoderContract.md): feed records in file order with ``feed(_:)``, take
+/// the records that are complete with ``nextRecord()`` or ``drain(_:)``, call ``finish()``
+/// at the end of the input. Output never depends on how a direction's bytes are split into
+/// chunks; every input byte ends up in exactly one output record; bad input becomes a
+/// `diagnostic`, never a crash.
+public struct ATStreamDecoder: Sendable {
+    public let catalog: CommandCatalog
+    private var channels: [UInt32: ChannelDecoder] = [:]
+    private var nextTransactionID = 1
+    private var output: [DecodedRecord] = []
+    private var outputHead = 0
+    public private(set) var isFinished = false
+
+    public init(catalog: CommandCatalog = .standard) {
+        self.catalog = catalog
+    }
+
+    // MARK: - Input
+
+    public mutating func feed(_ record: CaptureRecord) {
+        switch record {
+        case .chunk(let chunk):
+            feed(chunk)
+        case .event(let event):
+            withChannel(event.channel) { decoder, nextID in decoder.feed(event: event, nextID: &nextID) }
+        case .diagnostic(let diagnostic):
+            withChannel(diagnostic.channel) { decoder, _ in decoder.feed(diagnostic: diagnostic) }
+        }
+    }
+
+    public mutating func feed(_ chunk: TraceChunk) {
+        chunk.bytes.withUnsafeBytes { buffer in
+            feed(buffer, direction: chunk.direction, channel: chunk.channel, time: chunk.time, frame: chunk.frame)
+        }
+    }
+
+    /// Feeds the bytes of one record without copying them first.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, direction: Direction, channel: UInt32 = 0,
+                              time: Timestamp, frame: Int) {
+        precondition(!isFinished, "feed after finish")
+        withChannel(channel) { decoder, nextID in
+            decoder.feed(bytes, direction: direction, time: time, frame: frame, nextID: &nextID)
+        }
+    }
+
+    /// Ends the input: partial lines become diagnostics, pending commands are unanswered.
+    public mutating func finish() {
+        guard !isFinished else { return }
+        isFinished = true
+        for key in channels.keys.sorted() {
+            withChannel(key) { decoder, nextID in decoder.finish(nextID: &nextID) }
+        }
+    }
+
+    private mutating func withChannel(_ channel: UInt32, _ body: (inout ChannelDecoder, inout Int) -> Void) {
+        if channels[channel] == nil {
+            channels[channel] = ChannelDecoder(channel: channel, catalog: catalog)
+        }
+        body(&channels[channel]!, &nextTransactionID)
+        if !channels[channel]!.output.isEmpty {
+            output.append(contentsOf: channels[channel]!.output)
+            channels[channel]!.output.removeAll(keepingCapacity: true)
+        }
+    }
+
+    // MARK: - Output
+
+    /// The next complete record, or `nil` until more input (or ``finish()``) completes one.
+    public mutating func nextRecord() -> DecodedRecord? {
+        guard outputHead < output.count else {
+            if !output.isEmpty {
+                output.removeAll(keepingCapacity: true)
+                outputHead = 0
+            }
+            return nil
+        }
+        let record = output[outputHead]
+        outputHead += 1
+        return record
+    }
+
+    /// Hands every complete record to `body`, in order.
+    public mutating func drain(_ body: (DecodedRecord) throws -> Void) rethrows {
+        while outputHead < output.count {
+            let record = output[outputHead]
+            outputHead += 1
+            try body(record)
+        }
+        output.removeAll(keepingCapacity: true)
+        outputHead = 0
+    }
+
+    /// The start time of the oldest transaction still pending on any channel; records
+    /// before it can be shown in time order without waiting (see ``TimeOrderedBuffer``).
+    public var oldestPendingStart: Timestamp? {
+        channels.values.compactMap(\.oldestPendingStart).min()
+    }
+
+    /// Decodes a whole sequence of records at once.
+    public static func decode<S: Sequence>(_ records: S, catalog: CommandCatalog = .standard) -> [DecodedRecord]
+        where S.Element == CaptureRecord {
+        var decoder = ATStreamDecoder(catalog: catalog)
+        var result: [DecodedRecord] = []
+        for record in records {
+            decoder.feed(record)
+            decoder.drain { result.append($0) }
+        }
+        decoder.finish()
+        decoder.drain { result.append($0) }
+        return result
+    }
+}

@@ -1,0 +1,242 @@
+/// A FIFO of bytes from one side of the link that remembers, for every byte, the record it
+/// came from (time, frame, and whether its direction was inferred).
+///
+/// The decoder appends each chunk and consumes bytes only when a token is complete, so a
+/// partial parse consumes nothing (aesthetics.md §9 rule 2). Provenance lets every output
+/// carry the time and record numbers of its own bytes (rule 7).
+struct ByteQueue {
+    /// Where a run of bytes came from.
+    struct Mark {
+        /// Absolute position of the run's first byte.
+        var position: Int
+        var time: Timestamp
+        var frame: Int
+        var isInferred: Bool
+    }
+
+    /// The provenance of a consumed region.
+    struct Span {
+        var firstTime: Timestamp
+        var lastTime: Timestamp
+        var firstFrame: Int
+        var lastFrame: Int
+        var isInferred: Bool
+    }
+
+    private(set) var storage: [UInt8] = []
+    /// Index in `storage` of the first unconsumed byte.
+    private(set) var head = 0
+    /// Absolute position of `storage[0]`.
+    private var base = 0
+    private var marks: [Mark] = []
+    private var markHead = 0
+    /// Resume point for line-end scans (relative to `head`), so a long line arriving in
+    /// small chunks is not rescanned from its start (NIO `LineBasedFrameDecoder`).
+    var scanOffset = 0
+
+    init() {
+        storage.reserveCapacity(4096)
+    }
+
+    var count: Int { storage.count - head }
+    var isEmpty: Bool { storage.count == head }
+
+    /// Total bytes ever appended.
+    var totalAppended: Int { base + storage.count }
+
+    @inline(__always)
+    subscript(offset: Int) -> UInt8 {
+        storage[head + offset]
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer, time: Timestamp, frame: Int, isInferred: Bool) {
+        guard !bytes.isEmpty else { return }
+        let position = base + storage.count
+        if markHead < marks.count, let last = marks.last, last.time == time, last.frame == frame,
+           last.isInferred == isInferred {
+            // Same record continued (an importer may split one record): keep one mark.
+        } else {
+            marks.append(Mark(position: position, time: time, frame: frame, isInferred: isInferred))
+        }
+        storage.append(contentsOf: bytes)
+    }
+
+    mutating func append(_ bytes: [UInt8], time: Timestamp, frame: Int, isInferred: Bool) {
+        bytes.withUnsafeBytes { append($0, time: time, frame: frame, isInferred: isInferred) }
+    }
+
+    /// The provenance of the byte at `offset` (relative to the head).
+    func mark(at offset: Int) -> Mark {
+        let position = base + head + offset
+        // Marks are sorted by position; most lookups hit the first few.
+        var low = markHead
+        var high = marks.count - 1
+        if high - low < 8 {
+            var index = low
+            while index < high, marks[index + 1].position <= position { index += 1 }
+            return marks[index]
+        }
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if marks[mid].position <= position { low = mid } else { high = mid - 1 }
+        }
+        return marks[low]
+    }
+
+    /// The provenance of the next `length` bytes (at least one byte must be queued).
+    func span(_ length: Int, from offset: Int = 0) -> Span {
+        let first = mark(at: offset)
+        let last = length > 1 ? mark(at: offset + length - 1) : first
+        var inferred = first.isInferred || last.isInferred
+        if !inferred && first.frame != last.frame {
+            let start = base + head + offset
+            let end = start + length
+            for index in markHead..<marks.count where marks[index].position >= start && marks[index].position < end {
+                if marks[index].isInferred { inferred = true; break }
+            }
+        }
+        return Span(firstTime: first.time, lastTime: last.time, firstFrame: first.frame,
+                    lastFrame: last.frame, isInferred: inferred)
+    }
+
+    func bytes(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        storage[(head + range.lowerBound)..<(head + range.upperBound)]
+    }
+
+    func array(_ range: Range<Int>) -> [UInt8] {
+        Array(bytes(range))
+    }
+
+    /// The first offset at or after `from` holding CR or LF.
+    func firstLineEnd(from: Int) -> Int? {
+        storage.withUnsafeBufferPointer { buffer in
+            var index = head + from
+            let end = buffer.count
+            while index < end {
+                let byte = buffer[index]
+                if byte == 0x0D || byte == 0x0A { return index - head }
+                index += 1
+            }
+            return nil
+        }
+    }
+
+    /// The first offset at or after `from` holding `byte` or `other`.
+    func firstIndex(of byte: UInt8, or other: UInt8, from: Int) -> Int? {
+        storage.withUnsafeBufferPointer { buffer in
+            var index = head + from
+            let end = buffer.count
+            while index < end {
+                let value = buffer[index]
+                if value == byte || value == other { return index - head }
+                index += 1
+            }
+            return nil
+        }
+    }
+
+    /// `true` when the queued bytes at `offset` start with `pattern` (all of it queued).
+    func hasPrefix(_ pattern: [UInt8], at offset: Int = 0) -> Bool {
+        guard count - offset >= pattern.count else { return false }
+        for (index, byte) in pattern.enumerated() where storage[head + offset + index] != byte {
+            return false
+        }
+        return true
+    }
+
+    /// Compares the queued bytes at `offset` with `pattern`: `.matched` when all of the
+    /// pattern is queued and equal, `.partial` when the queue ends inside an equal prefix,
+    /// `.mismatch` otherwise.
+    func compare(_ pattern: ArraySlice<UInt8>, at offset: Int) -> PrefixMatch {
+        let available = count - offset
+        let length = Swift.min(available, pattern.count)
+        var index = 0
+        var p = pattern.startIndex
+        while index < length {
+            if storage[head + offset + index] != pattern[p] { return .mismatch }
+            index += 1
+            p += 1
+        }
+        return length == pattern.count ? .matched : .partial
+    }
+
+    enum PrefixMatch {
+        case matched
+        case partial
+        case mismatch
+    }
+
+    /// Removes `length` bytes and returns their provenance.
+    @discardableResult
+    mutating func consume(_ length: Int) -> Span {
+        precondition(length > 0 && length <= count, "consume out of range")
+        let result = span(length)
+        head += length
+        scanOffset = 0
+        let position = base + head
+        while markHead + 1 < marks.count, marks[markHead + 1].position <= position {
+            markHead += 1
+        }
+        compactIfNeeded()
+        return result
+    }
+
+    /// Removes `length` bytes and returns them with their provenance.
+    mutating func take(_ length: Int) -> ([UInt8], Span) {
+        let bytes = array(0..<length)
+        return (bytes, consume(length))
+    }
+
+    /// Moves the next `length` bytes to `other`, keeping their provenance; `isInferred`
+    /// marks them as attributed by content (used for records without a direction).
+    mutating func move(_ length: Int, to other: inout ByteQueue) {
+        var offset = 0
+        while offset < length {
+            let mark = self.mark(at: offset)
+            let markIndexEnd = nextMarkPosition(after: offset) ?? (base + storage.count)
+            let runEnd = Swift.min(length, markIndexEnd - (base + head))
+            let runLength = runEnd - offset
+            storage.withUnsafeBytes { raw in
+                let slice = UnsafeRawBufferPointer(rebasing: raw[(head + offset)..<(head + offset + runLength)])
+                other.append(slice, time: mark.time, frame: mark.frame, isInferred: true)
+            }
+            offset += runLength
+        }
+        consume(length)
+    }
+
+    private func nextMarkPosition(after offset: Int) -> Int? {
+        let position = base + head + offset
+        var index = markHead
+        while index < marks.count {
+            if marks[index].position > position { return marks[index].position }
+            index += 1
+        }
+        return nil
+    }
+
+    private mutating func compactIfNeeded() {
+        if head == storage.count {
+            base += storage.count
+            storage.removeAll(keepingCapacity: true)
+            head = 0
+            if let last = marks.last {
+                marks.removeAll(keepingCapacity: true)
+                markHead = 0
+                // Keep the last mark: later bytes of the same record may still arrive
+                // through `append` only with a new mark, so it is safe to drop.
+                _ = last
+            }
+            return
+        }
+        if head >= 65_536 && head * 2 >= storage.count {
+            storage.removeFirst(head)
+            base += head
+            head = 0
+        }
+        if markHead >= 1024 && markHead * 2 >= marks.count {
+            marks.removeFirst(markHead)
+            markHead = 0
+        }
+    }
+}

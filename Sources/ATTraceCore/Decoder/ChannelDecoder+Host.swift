@@ -1,0 +1,299 @@
+/// Host side of a channel: command lines (V.250 §5.2: `AT…<CR>`, `a/`, LF after CR
+/// ignored), payloads after a `> ` prompt, counted uploads after `CONNECT`
+/// (product.md §3; quectel-ssl.md §5.3; reference/catalog.md §2).
+extension ChannelDecoder {
+    static let carriageReturn: UInt8 = 0x0D
+    static let lineFeed: UInt8 = 0x0A
+    static let ctrlZ: UInt8 = 0x1A
+    static let escape: UInt8 = 0x1B
+
+    mutating func stepHost(nextID: inout Int) -> Bool {
+        guard !host.isEmpty else { return false }
+        switch hostState {
+        case .command: return hostCommandStep(nextID: &nextID)
+        case .payload(let payload): return hostPayloadStep(payload, isUpload: false)
+        case .upload(let payload): return hostPayloadStep(payload, isUpload: true)
+        case .data: return hostDataStep()
+        }
+    }
+
+    // MARK: - Command lines
+
+    @inline(__always)
+    static func isHostFraming(_ byte: UInt8) -> Bool {
+        byte == carriageReturn || byte == lineFeed || byte == 0x20 || byte == 0x09 || byte == 0x00
+    }
+
+    private mutating func hostCommandStep(nextID: inout Int) -> Bool {
+        var start = 0
+        while start < host.count, Self.isHostFraming(host[start]) { start += 1 }
+        if start == host.count { return false }
+
+        // `A/` repeats the previous line and needs no terminator (V.250 §5.2.4).
+        if CommandLineParser.upper(host[start]) == UInt8(ascii: "A") {
+            if start + 1 < host.count {
+                if host[start + 1] == UInt8(ascii: "/") {
+                    startTransaction(leading: start, lineEnd: start + 2, total: start + 2, isRepeat: true, nextID: &nextID)
+                    return true
+                }
+            } else if hostSegmentOpen {
+                return false
+            }
+        }
+
+        guard let end = host.firstLineEnd(from: Swift.max(start, host.scanOffset)) else {
+            if host.count - start > Self.maximumLineLength {
+                hostDiagnostic(.overlongLine, length: host.count,
+                               message: "host line longer than \(Self.maximumLineLength) bytes without a terminator")
+                return true
+            }
+            host.scanOffset = host.count
+            return false
+        }
+        var total = end + 1
+        if host[end] == Self.carriageReturn {
+            if end + 1 < host.count {
+                if host[end + 1] == Self.lineFeed { total = end + 2 }
+            } else if hostSegmentOpen {
+                return false
+            }
+        }
+        if Self.startsWithAT(host.bytes(start..<end)) {
+            startTransaction(leading: start, lineEnd: end, total: total, isRepeat: false, nextID: &nextID)
+        } else {
+            hostDiagnostic(.hostGarbage, length: total,
+                           message: "host bytes that are not an AT command line: \(Self.preview(host.bytes(start..<end)))")
+        }
+        return true
+    }
+
+    static func startsWithAT(_ line: ArraySlice<UInt8>) -> Bool {
+        guard line.count >= 2 else { return false }
+        return CommandLineParser.upper(line[line.startIndex]) == UInt8(ascii: "A")
+            && CommandLineParser.upper(line[line.startIndex + 1]) == UInt8(ascii: "T")
+    }
+
+    mutating func hostDiagnostic(_ code: DiagnosticCode, length: Int, message: String) {
+        let (bytes, span) = host.take(length)
+        lastHostByteTime = span.lastTime
+        emit(.diagnostic(Diagnostic(code: code, message: message, time: span.firstTime, frame: span.firstFrame,
+                                    channel: channel, direction: .host, bytes: bytes)))
+    }
+
+    /// Registers a command line: settles earlier pending commands (product.md §7.7),
+    /// cuts a module payload that lied about its length (§7.8), and records what the
+    /// command makes the module send.
+    private mutating func startTransaction(leading: Int, lineEnd: Int, total: Int, isRepeat: Bool, nextID: inout Int) {
+        let line = host.array(leading..<lineEnd)
+        let firstMark = host.mark(at: leading)
+        let terminatorMark = host.mark(at: Swift.max(leading, lineEnd - (isRepeat ? 1 : 0)))
+        let echoEnd = isRepeat ? lineEnd : Swift.min(lineEnd + 1, total)
+        let echoBytes = host.array(leading..<echoEnd)
+        let span = host.consume(total)
+        lastHostByteTime = span.lastTime
+        let commandEnd = terminatorMark.time
+
+        // A module payload still arriving when the host moves on was shorter than declared.
+        cutModemPayloadForHostCommand()
+        // Settle what is still pending.
+        var pipelinedAfter: Int?
+        var index = 0
+        while index < pending.count {
+            let candidate = pending[index]
+            if candidate.transaction.final != nil {
+                index += 1
+                continue
+            }
+            if candidate.isCancelled {
+                completeTransaction(at: index, final: nil, status: .cancelled)
+                continue
+            }
+            if commandEnd.since(candidate.transaction.latencyStart) > candidate.deadline {
+                completeTransaction(at: index, final: nil, status: .unanswered)
+                continue
+            }
+            pipelinedAfter = candidate.id
+            index += 1
+        }
+
+        let commands: [ATCommand]
+        let effective: [ATCommand]
+        if isRepeat {
+            commands = [ATCommand(name: "A/", form: .exec)]
+            effective = lastCommands ?? commands
+        } else {
+            commands = CommandLineParser.parse(line[...])
+            effective = commands
+            lastCommands = commands
+            lastCommandLine = line
+        }
+        let main = effective.first(where: { catalog.command($0.name)?.prompt != nil
+                                             || catalog.command($0.name)?.transfer != nil
+                                             || catalog.command($0.name)?.countedResponse != nil }) ?? effective[0]
+        let spec = catalog.command(main.name)
+        let ownSpec = catalog.command(commands[0].name)
+
+        var transaction = Transaction(
+            id: nextID, channel: channel, commandLine: line, commands: commands,
+            repeatedLine: isRepeat ? lastCommandLine : nil,
+            start: firstMark.time, commandEnd: commandEnd, end: nil, final: nil, status: .unanswered,
+            responses: [], hasEcho: false, promptTime: nil, tx: nil, rx: nil,
+            firstFrame: span.firstFrame, lastFrame: span.lastFrame, pipelinedAfter: pipelinedAfter,
+            maximumResponseTime: nil, hasInferredDirection: span.isInferred,
+            hostByteCount: total, modemByteCount: 0)
+        nextID += 1
+        // `A/` behaves like the line it repeats.
+        let timedCommand = isRepeat ? effective[0] : commands[0]
+        let timedSpec = isRepeat ? catalog.command(effective[0].name) : ownSpec
+        if let timedSpec {
+            transaction.maximumResponseTime = deadlines.resolve(timedSpec.responseTime, for: timedCommand)
+        }
+
+        var promptPayload: PendingTransaction.PromptPayload?
+        if let rule = spec?.prompt, main.form == .write || (main.form == .exec && main.name == "AT+CMGW") {
+            if let index = rule.lengthParameter, let parameter = main.parameter(index) {
+                if let length = parameter.integer, length > 0 {
+                    promptPayload = .fixed(Int(length))
+                }
+            } else {
+                promptPayload = .untilCtrlZ
+            }
+        }
+        var uploadLength: Int?
+        var download: DownloadKind?
+        if let rule = spec?.transfer, main.form == .write || main.form == .exec {
+            switch rule {
+            case .upload(let index, let defaultLength):
+                if let length = main.integer(index).map(Int.init) ?? defaultLength, length > 0 {
+                    uploadLength = length
+                }
+            case .download(let kind):
+                download = kind
+            }
+        }
+        let pendingTransaction = PendingTransaction(
+            transaction: transaction, effectiveCommands: effective, spec: spec,
+            echoBytes: echoBytes, echo: .expected, promptPayload: promptPayload,
+            uploadLength: uploadLength, download: download,
+            countedResponse: main.form == .write ? spec?.countedResponse : nil,
+            acknowledgesUpload: main.name == "AT+QFUPL" && main.integer(3) == 1,
+            isCancelled: false,
+            deadline: deadlines.decisionDeadline(for: timedCommand, spec: timedSpec))
+        pending.append(pendingTransaction)
+    }
+
+    // MARK: - Payloads and uploads
+
+    private mutating func hostPayloadStep(_ state: HostPayload, isUpload: Bool) -> Bool {
+        var payload = state
+        guard let index = pendingIndex(payload.owner) else {
+            hostState = .command
+            return true
+        }
+        if let fixed = payload.fixedLength {
+            let take = Swift.min(fixed - payload.builder.length, host.count)
+            if take > 0 {
+                let slice = host.bytes(0..<take)
+                let span = host.span(take)
+                payload.builder.append(slice, span: span)
+                host.consume(take)
+                lastHostByteTime = span.lastTime
+                pending[index].absorb(span, hostBytes: take)
+            }
+            if payload.builder.length >= fixed {
+                finishHostPayload(payload, at: index, end: .count)
+            } else {
+                hostState = isUpload ? .upload(payload) : .payload(payload)
+            }
+            return take > 0 || payload.builder.length >= fixed
+        }
+        // Variable length: up to Ctrl+Z, or ESC to cancel (quectel-ssl.md §5.3).
+        if let terminator = host.firstIndex(of: Self.ctrlZ, or: Self.escape, from: 0) {
+            if terminator > 0 {
+                let span = host.span(terminator)
+                payload.builder.append(host.bytes(0..<terminator), span: span)
+                host.consume(terminator)
+            }
+            let isEscape = host[0] == Self.escape
+            let span = host.consume(1)
+            lastHostByteTime = span.lastTime
+            pending[index].absorb(span, hostBytes: terminator + 1)
+            if payload.builder.lastTime == nil {
+                payload.builder.firstTime = span.firstTime
+                payload.builder.firstFrame = span.firstFrame
+            }
+            payload.builder.lastTime = span.lastTime
+            if isEscape { pending[index].isCancelled = true }
+            finishHostPayload(payload, at: index, end: isEscape ? .escape : .ctrlZ)
+            return true
+        }
+        let take = host.count
+        let span = host.span(take)
+        payload.builder.append(host.bytes(0..<take), span: span)
+        host.consume(take)
+        lastHostByteTime = span.lastTime
+        pending[index].absorb(span, hostBytes: take)
+        hostState = isUpload ? .upload(payload) : .payload(payload)
+        return true
+    }
+
+    mutating func finishHostPayload(_ payload: HostPayload, at index: Int, end: Payload.End) {
+        let defaultTime = pending[index].transaction.promptTime ?? pending[index].transaction.commandEnd
+        pending[index].transaction.tx = payload.builder.payload(end: end, defaultTime: defaultTime)
+        if payload.builder.isInferred { pending[index].transaction.hasInferredDirection = true }
+        hostState = .command
+    }
+
+    /// The module answered while the host was still sending: the payload ends here
+    /// (product.md §7.8, "whichever comes first").
+    mutating func endHostPayloadEarly(owner: Int) {
+        switch hostState {
+        case .payload(let payload) where payload.owner == owner, .upload(let payload) where payload.owner == owner:
+            if let index = pendingIndex(owner) {
+                finishHostPayload(payload, at: index, end: .short)
+            } else {
+                hostState = .command
+            }
+        default:
+            break
+        }
+    }
+
+    /// At the end of the input: a partial command line becomes a diagnostic, a payload
+    /// in progress is closed.
+    mutating func flushHostAtEnd() {
+        switch hostState {
+        case .payload(let payload), .upload(let payload):
+            if let index = pendingIndex(payload.owner) {
+                finishHostPayload(payload, at: index, end: .endOfInput)
+            } else {
+                hostState = .command
+            }
+        case .command, .data:
+            break
+        }
+        if !host.isEmpty {
+            let isFramingOnly = (0..<host.count).allSatisfy { Self.isHostFraming(host[$0]) }
+            hostDiagnostic(.incompleteAtEnd, length: host.count,
+                           message: isFramingOnly ? "input ended with \(host.count) line-end bytes from the host"
+                                                  : "input ended inside a host command line")
+        }
+    }
+
+    func pendingIndex(_ id: Int) -> Int? {
+        pending.firstIndex(where: { $0.id == id })
+    }
+
+    static func preview(_ bytes: ArraySlice<UInt8>) -> String {
+        var text = ""
+        for byte in bytes.prefix(40) {
+            if byte >= 0x20 && byte < 0x7F {
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            }
+        }
+        if bytes.count > 40 { text += "…" }
+        return "'" + text + "'"
+    }
+}

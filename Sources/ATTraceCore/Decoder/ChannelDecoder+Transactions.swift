@@ -1,0 +1,55 @@
+/// Finishing transactions: the final result, asynchronous results to expect afterwards,
+/// and settings that change how later traffic looks (ATV0).
+extension ChannelDecoder {
+    mutating func completeTransaction(at index: Int, final: FinalResult?, status: Transaction.Status) {
+        var done = pending.remove(at: index)
+        done.transaction.final = final
+        done.transaction.status = status
+        if let final {
+            if let end = done.transaction.end {
+                if final.time > end { done.transaction.end = final.time }
+            } else {
+                done.transaction.end = final.time
+            }
+        } else if status == .unanswered {
+            done.transaction.end = nil
+        }
+        // A prompt that never got its payload leaves the host in command mode.
+        switch hostState {
+        case .payload(let payload) where payload.owner == done.id, .upload(let payload) where payload.owner == done.id:
+            hostState = .command
+        default:
+            break
+        }
+        if case .counted(let payload) = modemState, case .transaction(let owner) = payload.owner, owner == done.id {
+            // Keep reading the block; it will be reported as belonging to an ended transaction.
+            _ = payload
+        }
+
+        if let final {
+            registerAsyncResults(for: done, final: final.code)
+            if final.code == .ok {
+                for command in done.effectiveCommands {
+                    switch command.name {
+                    case "ATV": numericResults = (command.parameter(0)?.text ?? "0") == "0"
+                    case "ATZ", "AT&F": numericResults = false
+                    default: break
+                    }
+                }
+            }
+        }
+        deadlines.observe(done.transaction)
+        emit(.transaction(done.transaction))
+    }
+
+    private mutating func registerAsyncResults(for done: PendingTransaction, final: ResultCode) {
+        guard let spec = done.spec, done.transaction.form == .write || done.transaction.form == .exec else { return }
+        for result in spec.asyncResults where result.afterFinal.contains(final) {
+            let key = result.commandKey.flatMap { done.effectiveCommands.first?.parameter($0)?.text }
+            // A newer command for the same target replaces an older expectation.
+            awaits.removeAll(where: { $0.result.urc == result.urc && $0.key == key && $0.result.subtype == result.subtype })
+            awaits.append(AsyncAwait(result: result, transaction: done.id, key: key))
+        }
+        if awaits.count > 64 { awaits.removeFirst(awaits.count - 64) }
+    }
+}

@@ -1,0 +1,237 @@
+/// Decodes one logical channel: reassembles each direction's bytes and pairs them into
+/// transactions, URCs, data runs and mode switches (product.md §3).
+///
+/// Both directions are buffered separately (aesthetics.md §9 rule 6) and processed in the
+/// order the records arrived. A token is consumed only when it is complete; a decision
+/// that needs one more byte of the same direction waits for it, or is taken when the other
+/// direction sends (the *segment* of the first direction has then ended). Decisions depend
+/// only on the byte sequence and on where the direction changes, never on how a direction's
+/// bytes were split into records, so the output does not depend on chunking.
+struct ChannelDecoder {
+    let channel: UInt32
+    let catalog: CommandCatalog
+
+    var host = ByteQueue()
+    var modem = ByteQueue()
+    var unknown = ByteQueue()
+    /// `true` while the host's current run of records may still grow.
+    var hostSegmentOpen = false
+    var modemSegmentOpen = false
+    var lastDirection: Direction?
+
+    var output: [DecodedRecord] = []
+    var pending: [PendingTransaction] = []
+    var hostState: HostState = .command
+    var modemState: ModemState = .lines
+    var dataSession: DataSession?
+    /// The commands of the last line, for `A/`.
+    var lastCommands: [ATCommand]?
+    var lastCommandLine: [UInt8]?
+    /// ATV0 is in effect: result codes are digits.
+    var numericResults = false
+    var deadlines = DeadlineContext()
+    var awaits: [AsyncAwait] = []
+    var lastHostByteTime: Timestamp?
+    var hasReportedInference = false
+
+    static let maximumLineLength = 65_536
+    /// A counted or delimited module payload is held unconsumed up to this size, so that
+    /// product.md §7.8 can cut it; beyond it the bytes are committed as they arrive.
+    static let maximumHeldPayload = 16 << 20
+    /// Data runs longer than this are split into several `data` records.
+    static let maximumDataRun = 1 << 20
+
+    init(channel: UInt32, catalog: CommandCatalog) {
+        self.channel = channel
+        self.catalog = catalog
+    }
+
+    enum HostState {
+        case command
+        /// Payload after a `> ` prompt: fixed length, or until Ctrl+Z / ESC.
+        case payload(HostPayload)
+        /// Counted upload after `CONNECT`.
+        case upload(HostPayload)
+        /// Transparent data mode.
+        case data
+    }
+
+    struct HostPayload {
+        var owner: Int
+        var fixedLength: Int?
+        var builder: PayloadBuilder
+    }
+
+    enum ModemState {
+        case lines
+        /// Counted bytes after a header line.
+        case counted(ModemPayload)
+        /// Bytes up to a closing line (`+QFDWL: …`, `OK` + `+QHTTPREAD: …`).
+        case download(ModemPayload)
+        /// The line after a URC such as `+CMT: …`.
+        case followingLine(URCRecord)
+        case data
+    }
+
+    /// Who owns a module payload.
+    enum PayloadOwner {
+        case transaction(Int)
+        case urc(URCRecord)
+    }
+
+    struct ModemPayload {
+        var owner: PayloadOwner
+        var declaredLength: Int?
+        var kind: DownloadKind?
+        var builder: PayloadBuilder
+        /// Every byte consumed for this payload (data and tolerated framing).
+        var consumedBytes = 0
+        var remaining: Int { (declaredLength ?? 0) - builder.length }
+    }
+
+    /// An asynchronous result the decoder expects, to link the URC to its command.
+    struct AsyncAwait {
+        var result: AsyncResult
+        var transaction: Int
+        var key: String?
+    }
+
+    // MARK: - Input
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, direction: Direction, time: Timestamp, frame: Int,
+                       nextID: inout Int) {
+        switch direction {
+        case .host, .modem:
+            switchSegment(to: direction)
+            if direction == .host {
+                host.append(bytes, time: time, frame: frame, isInferred: false)
+            } else {
+                modem.append(bytes, time: time, frame: frame, isInferred: false)
+            }
+            pump(first: direction, nextID: &nextID)
+        case .unknown:
+            if !hasReportedInference {
+                hasReportedInference = true
+                emit(.diagnostic(Diagnostic(
+                    code: .directionInferred,
+                    message: "records without a direction tag: direction inferred from content (echo, AT prefix, result codes)",
+                    time: time, frame: frame, channel: channel)))
+            }
+            unknown.append(bytes, time: time, frame: frame, isInferred: true)
+            pump(first: .unknown, nextID: &nextID)
+        }
+    }
+
+    /// A recorder event, in stream order. `modem_lines` with DTR dropped can end data mode.
+    mutating func feed(event: RecorderEvent, nextID: inout Int) {
+        if event.name == "modem_lines", event["dtr"]?.boolValue == false, dataSession != nil {
+            dataSession?.dtrDrop = event.time
+        }
+        emit(.event(event))
+    }
+
+    mutating func feed(diagnostic: Diagnostic) {
+        emit(.diagnostic(diagnostic))
+    }
+
+    /// Ends the current segment of the other direction before bytes of `direction` arrive.
+    mutating func switchSegment(to direction: Direction) {
+        guard lastDirection != direction else {
+            setSegment(direction, open: true)
+            return
+        }
+        if let previous = lastDirection {
+            setSegment(previous, open: false)
+            segmentEnded(previous)
+        }
+        lastDirection = direction
+        setSegment(direction, open: true)
+    }
+
+    private mutating func setSegment(_ direction: Direction, open: Bool) {
+        switch direction {
+        case .host: hostSegmentOpen = open
+        case .modem: modemSegmentOpen = open
+        case .unknown: break
+        }
+    }
+
+    /// Work that happens when a direction's run of records ends.
+    private mutating func segmentEnded(_ direction: Direction) {
+        // Data runs end when the other side sends (product.md §7.4).
+        if dataSession != nil {
+            if direction == .host {
+                resolveTrailingEscape()
+            }
+            flushDataRun(direction)
+        }
+    }
+
+    /// Processes both queues until neither makes progress, starting with `first`.
+    mutating func pump(first: Direction, nextID: inout Int) {
+        var progress = true
+        var order: [Direction] = first == .modem ? [.modem, .host] : [.host, .modem]
+        if first == .unknown { order = [.host, .modem] }
+        while progress {
+            progress = false
+            for direction in order {
+                while step(direction, nextID: &nextID) { progress = true }
+            }
+            while stepUnknown(force: false) { progress = true }
+        }
+    }
+
+    private mutating func step(_ direction: Direction, nextID: inout Int) -> Bool {
+        switch direction {
+        case .host: stepHost(nextID: &nextID)
+        case .modem: stepModem()
+        case .unknown: false
+        }
+    }
+
+    // MARK: - End of input
+
+    mutating func finish(nextID: inout Int) {
+        if let previous = lastDirection {
+            setSegment(previous, open: false)
+            segmentEnded(previous)
+        }
+        hostSegmentOpen = false
+        modemSegmentOpen = false
+        pump(first: .host, nextID: &nextID)
+        while stepUnknown(force: true) {
+            hostSegmentOpen = false
+            modemSegmentOpen = false
+            pump(first: .host, nextID: &nextID)
+        }
+        hostSegmentOpen = false
+        modemSegmentOpen = false
+        if dataSession != nil {
+            resolveTrailingEscape()
+            pump(first: .host, nextID: &nextID)
+        }
+        flushHostAtEnd()
+        flushModemAtEnd()
+        if dataSession != nil {
+            rejectEscape()
+            flushDataRun(.host)
+            flushDataRun(.modem)
+        }
+        // Whatever is still pending was never answered.
+        while !pending.isEmpty {
+            let status: Transaction.Status = pending[0].isCancelled ? .cancelled : .unanswered
+            completeTransaction(at: 0, final: nil, status: status)
+        }
+    }
+
+    // MARK: - Output
+
+    mutating func emit(_ record: DecodedRecord) {
+        output.append(record)
+    }
+
+    /// The start of the oldest pending transaction, for time-ordered display.
+    var oldestPendingStart: Timestamp? {
+        pending.first?.transaction.start
+    }
+}

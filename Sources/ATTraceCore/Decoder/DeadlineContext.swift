@@ -1,0 +1,92 @@
+/// The state that maximum response times depend on (product.md §4): each SSL context's
+/// `negotiatetime` and `closetimemode`, and which context each SSL client was opened on.
+///
+/// The decoder keeps one to decide whether a pending command was abandoned (product.md
+/// §7.7); the analyzer keeps its own copy, fed from the same records, for its findings.
+public struct DeadlineContext: Hashable, Sendable {
+    /// Seconds of TLS handshake allowed per SSL context (`"negotiatetime"`, default 300).
+    public private(set) var negotiateTime: [Int64: Int64] = [:]
+    /// `closetimemode` per SSL context (0 = seconds, 1 = milliseconds; assumed 0).
+    public private(set) var closeTimeMode: [Int64: Int64] = [:]
+    /// SSL context per client id, from the last `AT+QSSLOPEN`.
+    public private(set) var clientContext: [Int64: Int64] = [:]
+
+    public static let defaultNegotiateTime: Int64 = 300
+    /// The generic watchdog for commands whose documents give no bound
+    /// (reference/catalog.md §1.1: "reboot advised if none within 60 s").
+    public static let genericWatchdog = Duration.seconds(60)
+
+    public init() {}
+
+    public func negotiateTime(context: Int64) -> Int64 {
+        negotiateTime[context] ?? Self.defaultNegotiateTime
+    }
+
+    public func closeTimeMode(context: Int64) -> Int64? {
+        closeTimeMode[context]
+    }
+
+    /// The bound `time` gives for `command`, or `nil` when it gives none.
+    public func resolve(_ time: ResponseTime, for command: ATCommand) -> Duration? {
+        switch time {
+        case .fixed(let duration):
+            return duration
+        case .unspecified:
+            return nil
+        case .rule(.sslOpen):
+            let context = command.integer(1) ?? 0
+            return .seconds(150 + negotiateTime(context: context))
+        case .rule(.sslClose):
+            let timeout = command.integer(1) ?? 10
+            let client = command.integer(0) ?? -1
+            let mode = clientContext[client].flatMap { closeTimeMode[$0] } ?? 0
+            return mode == 1 ? .milliseconds(timeout) : .seconds(timeout)
+        case .rule(.parameterSeconds(let index, let defaultValue, let plus)):
+            return .seconds(command.integer(index) ?? defaultValue) + plus
+        }
+    }
+
+    /// The deadline the decoder uses to call a pending command abandoned: the catalog's
+    /// bound, or the generic watchdog when there is none.
+    public func decisionDeadline(for command: ATCommand, spec: CommandSpec?) -> Duration {
+        guard let spec else { return Self.genericWatchdog }
+        return resolve(spec.responseTime, for: command) ?? Self.genericWatchdog
+    }
+
+    /// Learns from a finished transaction: `AT+QSSLCFG` writes answered `OK`, `+QSSLCFG:`
+    /// query answers, and `AT+QSSLOPEN`.
+    public mutating func observe(_ transaction: Transaction) {
+        for command in transaction.commands where command.name == "AT+QSSLCFG" || command.name == "AT+QSSLOPEN" {
+            if command.name == "AT+QSSLOPEN", command.form == .write,
+               let context = command.integer(1), let client = command.integer(2) {
+                clientContext[client] = context
+            }
+            if command.name == "AT+QSSLCFG", command.form == .write, transaction.status == .ok,
+               let keyword = command.parameter(0)?.text.lowercased(),
+               let context = command.integer(1), let value = command.integer(2) {
+                record(keyword: keyword, context: context, value: value)
+            }
+        }
+        for line in transaction.responses {
+            let parsed = ResponseLine(line.text)
+            guard parsed.prefix == "+QSSLCFG", let keyword = parsed.field(0)?.text,
+                  let context = parsed.integer(1), let value = parsed.integer(2) else { continue }
+            record(keyword: keyword.lowercased().filter { $0 != " " }, context: context, value: value)
+        }
+    }
+
+    private mutating func record(keyword: String, context: Int64, value: Int64) {
+        switch keyword {
+        case "negotiatetime": negotiateTime[context] = value
+        case "closetimemode": closeTimeMode[context] = value
+        default: break
+        }
+    }
+
+    /// A module restart (`RDY`) loses every setting (quectel-ssl.md §2 fact 5).
+    public mutating func reset() {
+        negotiateTime.removeAll()
+        closeTimeMode.removeAll()
+        clientContext.removeAll()
+    }
+}

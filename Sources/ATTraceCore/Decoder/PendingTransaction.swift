@@ -1,0 +1,80 @@
+/// A transaction the decoder is still assembling, with what it expects next.
+struct PendingTransaction {
+    var transaction: Transaction
+    /// The commands that decide the traffic: the line's own, or for `A/` the repeated line's.
+    var effectiveCommands: [ATCommand]
+    var spec: CommandSpec?
+    /// The bytes an echoing module would repeat (command line and terminator).
+    var echoBytes: [UInt8]
+    var echo: EchoState
+    /// What the command's `> ` prompt would introduce, if it prompts.
+    var promptPayload: PromptPayload?
+    /// Bytes the host uploads after `CONNECT` (`AT+QFUPL`, `AT+QHTTPURL`, …).
+    var uploadLength: Int?
+    /// How a download after `CONNECT` ends (`AT+QFREAD`, `AT+QFDWL`, `AT+QHTTPREAD`).
+    var download: DownloadKind?
+    var countedResponse: CountedResponse?
+    /// `AT+QFUPL` with ackmode 1: the module sends `A` every 1024 bytes.
+    var acknowledgesUpload: Bool
+    /// The host cancelled its payload with ESC.
+    var isCancelled: Bool
+    var deadline: Duration
+
+    enum EchoState {
+        case expected
+        case seen
+        case absent
+    }
+
+    enum PromptPayload {
+        case fixed(Int)
+        case untilCtrlZ
+    }
+
+    var id: Int { transaction.id }
+
+    mutating func absorb(_ span: ByteQueue.Span, modemBytes: Int = 0, hostBytes: Int = 0) {
+        transaction.modemByteCount += modemBytes
+        transaction.hostByteCount += hostBytes
+        if span.lastFrame > transaction.lastFrame { transaction.lastFrame = span.lastFrame }
+        if span.firstFrame < transaction.firstFrame { transaction.firstFrame = span.firstFrame }
+        if let end = transaction.end {
+            if span.lastTime > end { transaction.end = span.lastTime }
+        } else if span.lastTime > transaction.commandEnd {
+            transaction.end = span.lastTime
+        }
+        if span.isInferred { transaction.hasInferredDirection = true }
+    }
+}
+
+/// Collects a payload that arrives over several chunks.
+struct PayloadBuilder {
+    var bytes: [UInt8] = []
+    var length = 0
+    var declaredLength: Int?
+    var firstTime: Timestamp?
+    var lastTime: Timestamp?
+    var firstFrame: Int?
+    var lastFrame = 0
+    var isInferred = false
+
+    init(declaredLength: Int?) {
+        self.declaredLength = declaredLength
+    }
+
+    mutating func append(_ slice: ArraySlice<UInt8>, span: ByteQueue.Span) {
+        if bytes.count < Payload.storageLimit {
+            bytes.append(contentsOf: slice.prefix(Payload.storageLimit - bytes.count))
+        }
+        length += slice.count
+        if firstTime == nil { firstTime = span.firstTime; firstFrame = span.firstFrame }
+        lastTime = span.lastTime
+        lastFrame = span.lastFrame
+        if span.isInferred { isInferred = true }
+    }
+
+    func payload(end: Payload.End, defaultTime: Timestamp) -> Payload {
+        Payload(bytes: bytes, length: length, declaredLength: declaredLength,
+                time: firstTime ?? defaultTime, endTime: lastTime ?? defaultTime, end: end)
+    }
+}

@@ -1,0 +1,2 @@
+import ATTraceCore
+import CPcap

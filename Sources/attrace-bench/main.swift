@@ -1,0 +1,1 @@
+print("attrace-bench: not built yet")

@@ -1,0 +1,8 @@
+import ATTraceCommands
+
+@main
+struct Entrypoint {
+    static func main() async {
+        await ATTraceCommand.main()
+    }
+}
