@@ -93,10 +93,8 @@ public struct ATStreamDecoder: Sendable {
         outputHead = 0
     }
 
-    /// The start time of the oldest transaction still pending on any channel; records
-    /// before it can be shown in time order without waiting (see ``TimeOrderedBuffer``).
-    public var oldestPendingStart: Timestamp? {
-        channels.values.compactMap(\.oldestPendingStart).min()
+    var channelWatermarks: [Timestamp] {
+        channels.values.compactMap(\.watermark)
     }
 
     /// Decodes a whole sequence of records at once.
@@ -111,5 +109,14 @@ public struct ATStreamDecoder: Sendable {
         decoder.finish()
         decoder.drain { result.append($0) }
         return result
+    }
+}
+
+extension ATStreamDecoder {
+    /// The earliest time a record still to be produced could carry: the start of a pending
+    /// transaction or the first byte not yet decoded, on any channel. `nil` when nothing is
+    /// in progress.
+    public var watermark: Timestamp? {
+        channelWatermarks.min()
     }
 }

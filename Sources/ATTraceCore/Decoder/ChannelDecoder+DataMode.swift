@@ -46,56 +46,73 @@ extension ChannelDecoder {
 
     mutating func hostDataStep() -> Bool {
         if dataSession?.escape != nil {
-            // The host sent more after `+++`: it was data after all.
+            // The host sent more after `+++` before the module answered: it was data.
             rejectEscape()
         }
-        var consumable = host.count
-        if hostSegmentOpen {
-            // Trailing `+` may become an escape when the run ends; hold them.
-            var plus = 0
-            while plus < 3, plus < host.count, host[host.count - 1 - plus] == UInt8(ascii: "+") { plus += 1 }
-            consumable -= plus
+        guard hostSegmentOpen else {
+            return resolveTrailingEscape()
         }
+        // Trailing `+` may become an escape when the host's run ends; hold them.
+        var plus = 0
+        while plus < 3, plus < host.count, host[host.count - 1 - plus] == UInt8(ascii: "+") { plus += 1 }
+        let consumable = host.count - plus
         guard consumable > 0 else { return false }
         appendData(.host, length: consumable)
         return true
     }
 
-    /// When the host's run ends: a run ending in `+++` is an escape candidate.
-    mutating func resolveTrailingEscape() {
-        guard dataSession != nil, case .data = hostState else { return }
+    /// When the host's run has ended: a run that ends in `+++` is an escape candidate,
+    /// everything before it is data.
+    @discardableResult
+    mutating func resolveTrailingEscape() -> Bool {
+        guard dataSession != nil, case .data = hostState, !host.isEmpty else { return false }
         let count = host.count
         var plus = 0
         while plus < count, host[count - 1 - plus] == UInt8(ascii: "+") { plus += 1 }
-        if plus >= 3 {
-            if count > 3 { appendData(.host, length: count - 3) }
-            let first = host.mark(at: 0)
-            let bytes = host.array(0..<3)
-            let span = host.consume(3)
-            let silence = lastHostByteTime.map { first.time.since($0) }
-            dataSession?.escape = EscapeCandidate(bytes: bytes, firstTime: span.firstTime, lastTime: span.lastTime,
-                                                  firstFrame: span.firstFrame, lastFrame: span.lastFrame,
-                                                  silenceBefore: silence, isInferred: span.isInferred)
-            lastHostByteTime = span.lastTime
-        } else if count > 0 {
+        guard plus >= 3 else {
             appendData(.host, length: count)
+            return true
         }
+        if count > 3 { appendData(.host, length: count - 3) }
+        flushDataRun(.host)
+        let first = host.mark(at: 0)
+        let bytes = host.array(0..<3)
+        let span = host.consume(3)
+        let silence = lastHostByteTime.map { first.time.since($0) }
+        dataSession?.escape = EscapeCandidate(bytes: bytes, firstTime: span.firstTime, lastTime: span.lastTime,
+                                              firstFrame: span.firstFrame, lastFrame: span.lastFrame,
+                                              silenceBefore: silence, isInferred: span.isInferred)
+        lastHostByteTime = span.lastTime
+        return true
     }
 
-    /// The `+++` was data: it joins the host's data.
+    /// The `+++` was data after all: it becomes a host run of its own.
     mutating func rejectEscape() {
         guard let escape = dataSession?.escape else { return }
         dataSession?.escape = nil
         let span = ByteQueue.Span(firstTime: escape.firstTime, lastTime: escape.lastTime, firstFrame: escape.firstFrame,
                                   lastFrame: escape.lastFrame, isInferred: escape.isInferred)
         appendDataBytes(.host, escape.bytes[...], span: span)
+        flushDataRun(.host)
     }
 
     // MARK: - Module bytes
 
     mutating func modemDataStep() -> Bool {
-        let hasEscape = dataSession?.escape != nil
-        let hasDTR = dataSession?.dtrDrop != nil
+        // After `+++` (or a DTR drop) the module's next output decides: `OK` confirms the
+        // escape (quectel-ssl.md §3.4 rule 4); anything else means the `+++` was data.
+        if dataSession?.escape != nil || dataSession?.dtrDrop != nil {
+            switch modem.compare(Self.okLine[...], at: 0) {
+            case .matched:
+                leaveDataMode(reason: dataSession?.escape != nil ? .escape : .dtr, lineLength: Self.okLine.count)
+                return true
+            case .partial where modemSegmentOpen:
+                return false
+            case .partial, .mismatch:
+                rejectEscape()
+                dataSession?.dtrDrop = nil
+            }
+        }
         var index = 0
         while index < modem.count {
             if modem[index] == Self.carriageReturn {
@@ -104,24 +121,12 @@ extension ChannelDecoder {
                     if index > 0 { appendData(.modem, length: index) }
                     leaveDataMode(reason: .noCarrier, lineLength: Self.noCarrierLine.count)
                     return true
-                case .partial:
+                case .partial where modemSegmentOpen:
+                    // Possibly the start of `NO CARRIER`: hold it until the run goes on.
                     if index > 0 { appendData(.modem, length: index); return true }
                     return false
-                case .mismatch:
+                case .partial, .mismatch:
                     break
-                }
-                if hasEscape || hasDTR {
-                    switch modem.compare(Self.okLine[...], at: index) {
-                    case .matched:
-                        if index > 0 { appendData(.modem, length: index) }
-                        leaveDataMode(reason: hasEscape ? .escape : .dtr, lineLength: Self.okLine.count)
-                        return true
-                    case .partial:
-                        if index > 0 { appendData(.modem, length: index); return true }
-                        return false
-                    case .mismatch:
-                        break
-                    }
                 }
             }
             index += 1

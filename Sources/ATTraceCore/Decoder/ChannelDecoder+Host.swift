@@ -109,6 +109,7 @@ extension ChannelDecoder {
                 continue
             }
             if commandEnd.since(candidate.transaction.latencyStart) > candidate.deadline {
+                pending[index].transaction.abandonment = .nextCommand(firstMark.time)
                 completeTransaction(at: index, final: nil, status: .unanswered)
                 continue
             }
@@ -139,7 +140,7 @@ extension ChannelDecoder {
             start: firstMark.time, commandEnd: commandEnd, end: nil, final: nil, status: .unanswered,
             responses: [], hasEcho: false, promptTime: nil, tx: nil, rx: nil,
             firstFrame: span.firstFrame, lastFrame: span.lastFrame, pipelinedAfter: pipelinedAfter,
-            maximumResponseTime: nil, hasInferredDirection: span.isInferred,
+            abandonment: nil, maximumResponseTime: nil, hasInferredDirection: span.isInferred,
             hostByteCount: total, modemByteCount: 0)
         nextID += 1
         // `A/` behaves like the line it repeats.

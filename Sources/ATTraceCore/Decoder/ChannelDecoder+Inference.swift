@@ -4,11 +4,11 @@
 /// whichever side the session expects (after a prompt: host; after `+QSSLRECV: n`: module).
 /// Attributed bytes keep their records' times and are marked inferred in the output.
 extension ChannelDecoder {
-    mutating func stepUnknown(force: Bool) -> Bool {
+    mutating func stepUnknown(force: Bool, nextID: inout Int) -> Bool {
         guard !unknown.isEmpty, let (direction, length) = decideUnknown(force: force), length > 0 else {
             return false
         }
-        switchSegment(to: direction)
+        switchSegment(to: direction, nextID: &nextID)
         if direction == .host {
             unknown.move(length, to: &host)
         } else {
@@ -32,7 +32,8 @@ extension ChannelDecoder {
         }
         switch modemState {
         case .counted(let payload):
-            return (.modem, Swift.min(Swift.max(payload.remaining, 1), unknown.count))
+            // The block and the <CR><LF> that may follow it (see `countedStep`).
+            return (.modem, Swift.min(payload.remaining + 2, unknown.count))
         case .download, .followingLine:
             return (.modem, unknown.count)
         case .data:

@@ -313,6 +313,7 @@ extension ChannelDecoder {
     /// `RDY` / `POWERED DOWN`: the module restarted; nothing pending will be answered.
     private mutating func moduleRestarted(at time: Timestamp) {
         while let index = pending.firstIndex(where: { $0.transaction.final == nil }) {
+            if !pending[index].isCancelled { pending[index].transaction.abandonment = .restart(time) }
             completeTransaction(at: index, final: nil, status: pending[index].isCancelled ? .cancelled : .unanswered)
         }
         switch hostState {

@@ -32,6 +32,8 @@ struct ChannelDecoder {
     var deadlines = DeadlineContext()
     var awaits: [AsyncAwait] = []
     var lastHostByteTime: Timestamp?
+    /// Time of the latest record of this channel (for "the input ended at …").
+    var lastInputTime: Timestamp?
     var hasReportedInference = false
 
     static let maximumLineLength = 65_536
@@ -100,15 +102,18 @@ struct ChannelDecoder {
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer, direction: Direction, time: Timestamp, frame: Int,
                        nextID: inout Int) {
+        if lastInputTime.map({ time > $0 }) ?? true { lastInputTime = time }
         switch direction {
         case .host, .modem:
-            switchSegment(to: direction)
+            // Bytes of the direction that just ended came first: finish them first.
+            let previous = lastDirection ?? direction
+            switchSegment(to: direction, nextID: &nextID)
             if direction == .host {
                 host.append(bytes, time: time, frame: frame, isInferred: false)
             } else {
                 modem.append(bytes, time: time, frame: frame, isInferred: false)
             }
-            pump(first: direction, nextID: &nextID)
+            pump(first: previous, nextID: &nextID)
         case .unknown:
             if !hasReportedInference {
                 hasReportedInference = true
@@ -124,6 +129,7 @@ struct ChannelDecoder {
 
     /// A recorder event, in stream order. `modem_lines` with DTR dropped can end data mode.
     mutating func feed(event: RecorderEvent, nextID: inout Int) {
+        if lastInputTime.map({ event.time > $0 }) ?? true { lastInputTime = event.time }
         if event.name == "modem_lines", event["dtr"]?.boolValue == false, dataSession != nil {
             dataSession?.dtrDrop = event.time
         }
@@ -134,14 +140,16 @@ struct ChannelDecoder {
         emit(.diagnostic(diagnostic))
     }
 
-    /// Ends the current segment of the other direction before bytes of `direction` arrive.
-    mutating func switchSegment(to direction: Direction) {
+    /// Ends the current segment of the other direction before bytes of `direction` arrive:
+    /// decisions that waited for one more byte of that direction are taken now.
+    mutating func switchSegment(to direction: Direction, nextID: inout Int) {
         guard lastDirection != direction else {
             setSegment(direction, open: true)
             return
         }
         if let previous = lastDirection {
             setSegment(previous, open: false)
+            while step(previous, nextID: &nextID) {}
             segmentEnded(previous)
         }
         lastDirection = direction
@@ -156,13 +164,10 @@ struct ChannelDecoder {
         }
     }
 
-    /// Work that happens when a direction's run of records ends.
+    /// Work that happens when a direction's run of records ends: in data mode its data
+    /// run ends, because the other side is sending (product.md §7.4).
     private mutating func segmentEnded(_ direction: Direction) {
-        // Data runs end when the other side sends (product.md §7.4).
         if dataSession != nil {
-            if direction == .host {
-                resolveTrailingEscape()
-            }
             flushDataRun(direction)
         }
     }
@@ -177,7 +182,8 @@ struct ChannelDecoder {
             for direction in order {
                 while step(direction, nextID: &nextID) { progress = true }
             }
-            while stepUnknown(force: false) { progress = true }
+            // One attribution at a time: the next decision needs the state it produces.
+            if stepUnknown(force: false, nextID: &nextID) { progress = true }
         }
     }
 
@@ -194,22 +200,19 @@ struct ChannelDecoder {
     mutating func finish(nextID: inout Int) {
         if let previous = lastDirection {
             setSegment(previous, open: false)
+            while step(previous, nextID: &nextID) {}
             segmentEnded(previous)
         }
         hostSegmentOpen = false
         modemSegmentOpen = false
         pump(first: .host, nextID: &nextID)
-        while stepUnknown(force: true) {
+        while stepUnknown(force: true, nextID: &nextID) {
             hostSegmentOpen = false
             modemSegmentOpen = false
             pump(first: .host, nextID: &nextID)
         }
         hostSegmentOpen = false
         modemSegmentOpen = false
-        if dataSession != nil {
-            resolveTrailingEscape()
-            pump(first: .host, nextID: &nextID)
-        }
         flushHostAtEnd()
         flushModemAtEnd()
         if dataSession != nil {
@@ -220,6 +223,9 @@ struct ChannelDecoder {
         // Whatever is still pending was never answered.
         while !pending.isEmpty {
             let status: Transaction.Status = pending[0].isCancelled ? .cancelled : .unanswered
+            if status == .unanswered, let last = lastInputTime {
+                pending[0].transaction.abandonment = .endOfInput(last)
+            }
             completeTransaction(at: 0, final: nil, status: status)
         }
     }
@@ -230,8 +236,21 @@ struct ChannelDecoder {
         output.append(record)
     }
 
-    /// The start of the oldest pending transaction, for time-ordered display.
-    var oldestPendingStart: Timestamp? {
-        pending.first?.transaction.start
+    /// The earliest time a record still to come from this channel could carry.
+    var watermark: Timestamp? {
+        var times: [Timestamp] = []
+        if let first = pending.first { times.append(first.transaction.start) }
+        for queue in [host, modem, unknown] where !queue.isEmpty { times.append(queue.mark(at: 0).time) }
+        if let run = dataSession?.run?.builder.firstTime { times.append(run) }
+        if let escape = dataSession?.escape { times.append(escape.firstTime) }
+        switch modemState {
+        case .counted(let payload), .download(let payload):
+            if case .urc(let urc) = payload.owner { times.append(urc.time) }
+        case .followingLine(let urc):
+            times.append(urc.time)
+        case .lines, .data:
+            break
+        }
+        return times.min()
     }
 }

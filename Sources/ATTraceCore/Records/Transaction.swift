@@ -34,6 +34,8 @@ public struct Transaction: Hashable, Sendable {
     public var lastFrame: Int
     /// The command was sent while this earlier transaction was still pending.
     public var pipelinedAfter: Int?
+    /// Why an unanswered transaction stopped waiting.
+    public var abandonment: Abandonment?
     /// The maximum response time the decoder applied, if the catalog gives one.
     public var maximumResponseTime: Duration?
     /// Some bytes had no direction tag and were attributed by content.
@@ -54,6 +56,16 @@ public struct Transaction: Hashable, Sendable {
         case unanswered
         /// The host cancelled its payload with ESC.
         case cancelled
+    }
+
+    /// What ended the wait for a final result that never came (product.md §7.7).
+    public enum Abandonment: Hashable, Sendable {
+        /// The host sent its next command at this time, after the maximum response time.
+        case nextCommand(Timestamp)
+        /// The module restarted (`RDY`, `POWERED DOWN`) at this time.
+        case restart(Timestamp)
+        /// The input ended; the time is that of the last record.
+        case endOfInput(Timestamp)
     }
 
     /// A line of text from the module with its time.

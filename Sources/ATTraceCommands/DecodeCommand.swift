@@ -1,0 +1,80 @@
+import ArgumentParser
+import ATTraceCore
+
+/// `attrace decode`: the conversation in a capture or log, as a timeline or JSON Lines
+/// (product.md §2, §2.1).
+struct DecodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Show the conversation in a capture: transactions, URCs, payloads, data mode.",
+        discussion: """
+            Reassembles both directions, pairs each command with its responses and final
+            result, reads counted binary payloads by length, and follows prompts, uploads,
+            downloads and transparent data mode. The text timeline is ordered by time; JSON
+            Lines (one object per line, product.md §2.1) are written as soon as each object is
+            complete.
+
+            Examples:
+              attrace decode capture.pcap
+              attrace decode capture.pcap --time absolute --hex
+              attrace decode capture.pcap --format json > capture.jsonl
+              attrace decode - < capture.pcap
+              attrace decode session.trace --channel 1
+
+            Exit status: 0 when the input was read (a damaged tail is reported as a
+            diagnostic), 2 when it could not be read or recognised.
+            """)
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output format: text (a timeline) or json (JSON Lines).")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Show payloads as full hex and ASCII dumps (text format).")
+    var hex = false
+
+    @Option(help: "Color the text output: auto (only on a terminal), always, never.")
+    var color: ColorChoice = .auto
+
+    @Option(help: ArgumentHelp("Show only this channel (tty index or CMUX DLCI).", valueName: "n"))
+    var channel: UInt32?
+
+    @Option(help: "Time column of the text output: relative (seconds since the first record), absolute (UTC), delta (since the previous line).")
+    var time: TextTimelineFormatter.TimeStyle = .relative
+
+    func run() throws {
+        var out = StandardStreams.outputWriter()
+        defer { out.flush() }
+        let useColor = color.isEnabled
+        for (index, path) in input.inputs.enumerated() {
+            let source = try InputOpener.openSource(path, dialect: input.from)
+            if input.inputs.count > 1 && format == .text {
+                if index > 0 { out.write("\n") }
+                out.write("== \(source.name) ==\n")
+            }
+            var progress = ProgressReporter(label: "attrace decode \(source.name)", path: path)
+            var run = DecodingRun()
+            switch format {
+            case .json:
+                var formatter = JSONLinesFormatter()
+                formatter.inputName = input.inputs.count > 1 ? source.name : nil
+                try run.run(source, progress: &progress) { record, context in
+                    if formatter.origin == nil { formatter.origin = context.origin ?? record.time }
+                    guard channel == nil || record.channel == channel else { return }
+                    formatter.write(record, to: &out)
+                }
+            case .text:
+                var formatter = TextTimelineFormatter(timeStyle: time, useColor: useColor, showHex: hex)
+                var ordered = TimeOrderedBuffer()
+                try run.run(source, progress: &progress) { record, context in
+                    if formatter.origin == nil { formatter.origin = context.origin ?? record.time }
+                    guard channel == nil || record.channel == channel else { return }
+                    ordered.insert(record)
+                    ordered.release(before: context.watermark) { formatter.write($0, to: &out) }
+                }
+                ordered.release(before: nil) { formatter.write($0, to: &out) }
+            }
+            out.flush()
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ATTraceCore
+import ATTraceIO
+
+/// Feeds one input through the decoder and hands out the decoded records in completion
+/// order, with the input's first timestamp (the origin of `rel`).
+struct DecodingRun {
+    var decoder = ATStreamDecoder()
+    private(set) var origin: Timestamp?
+    private(set) var recordCount = 0
+    private(set) var byteCount = 0
+
+    /// What a consumer may need besides the record itself.
+    struct Context {
+        /// Time of the input's first record (the origin of `rel`).
+        var origin: Timestamp?
+        /// No record still to come sorts before this time (see `TimeOrderedBuffer`).
+        var watermark: Timestamp?
+    }
+
+    mutating func run(_ source: RecordSource, progress: inout ProgressReporter,
+                      onRecord: (DecodedRecord, Context) throws -> Void) throws {
+        try source.forEachRecord { raw in
+            if origin == nil { origin = raw.time }
+            recordCount += 1
+            switch raw {
+            case .chunk(let chunk):
+                byteCount += chunk.bytes.count
+                decoder.feed(chunk.bytes, direction: chunk.direction, channel: chunk.channel,
+                             time: chunk.time, frame: chunk.frame)
+            case .event, .diagnostic:
+                decoder.feed(raw.copied())
+            }
+            progress.advance(records: recordCount, bytes: byteCount)
+            while let record = decoder.nextRecord() {
+                try onRecord(record, Context(origin: origin, watermark: decoder.watermark))
+            }
+        }
+        decoder.finish()
+        while let record = decoder.nextRecord() {
+            try onRecord(record, Context(origin: origin, watermark: nil))
+        }
+        progress.finish()
+    }
+}

@@ -1,0 +1,358 @@
+import ATTraceCore
+
+/// Writes decoded records as a readable timeline: one line per transaction, URC, data run,
+/// mode switch, event or diagnostic, with indented detail lines (responses, payloads).
+/// The layout is documented in Docs/CLI.md; control bytes are always escaped.
+///
+///          TIME  FRAME  WHAT
+///     1.800000     3  URC  +QSSLOPEN: 4,0   answers #1
+///     3.000000     6  #3   AT+QSSLSEND=4 → SEND OK   50.0 ms
+///                          > tx 18 B "Test data from SSL" ⏎^Z
+struct TextTimelineFormatter {
+    enum TimeStyle: String, CaseIterable, Sendable {
+        case relative
+        case absolute
+        case delta
+    }
+
+    var origin: Timestamp?
+    var timeStyle: TimeStyle
+    var useColor: Bool
+    var showHex: Bool
+    private var previousTime: Timestamp?
+
+    init(timeStyle: TimeStyle, useColor: Bool, showHex: Bool) {
+        self.timeStyle = timeStyle
+        self.useColor = useColor
+        self.showHex = showHex
+    }
+
+    // MARK: - Colors (ANSI; only on a terminal or with --color always)
+
+    private enum Style: String {
+        case dim = "\u{1B}[2m"
+        case bold = "\u{1B}[1m"
+        case green = "\u{1B}[32m"
+        case red = "\u{1B}[31m"
+        case yellow = "\u{1B}[33m"
+        case cyan = "\u{1B}[36m"
+        case blue = "\u{1B}[34m"
+        case magenta = "\u{1B}[35m"
+    }
+
+    private func styled(_ text: String, _ style: Style, to out: inout ByteWriter) {
+        if useColor { out.write(style.rawValue) }
+        out.write(text)
+        if useColor { out.write("\u{1B}[0m") }
+    }
+
+    // MARK: - Records
+
+    mutating func write(_ record: DecodedRecord, to out: inout ByteWriter) {
+        switch record {
+        case .transaction(let t): write(t, to: &out)
+        case .urc(let u): write(u, to: &out)
+        case .data(let d): write(d, to: &out)
+        case .mode(let m): write(m, to: &out)
+        case .event(let e): write(e, to: &out)
+        case .diagnostic(let d): write(d, to: &out)
+        }
+        out.flushIfNeeded()
+    }
+
+    private mutating func prefix(_ time: Timestamp?, frame: Int, to out: inout ByteWriter) {
+        var column: [UInt8] = []
+        if let time {
+            switch timeStyle {
+            case .absolute:
+                time.appendISO8601(to: &column)
+            case .relative:
+                var writer = ByteWriter { _ in }
+                writer.write(fixedPoint: time.nanoseconds - (origin ?? time).nanoseconds, scale: 1_000_000_000,
+                             decimals: 9, maximumDecimals: 6, trim: false)
+                column = writer.buffer
+            case .delta:
+                var writer = ByteWriter { _ in }
+                writer.write("+")
+                writer.write(fixedPoint: time.nanoseconds - (previousTime ?? origin ?? time).nanoseconds,
+                             scale: 1_000_000_000, decimals: 9, maximumDecimals: 6, trim: false)
+                column = writer.buffer
+            }
+            previousTime = time
+        } else {
+            column = Array("-".utf8)
+        }
+        let width = timeStyle == .absolute ? 30 : 12
+        if useColor { out.write(Style.dim.rawValue) }
+        for _ in column.count..<Swift.max(column.count, width) { out.write(UInt8(ascii: " ")) }
+        out.write(bytes: column)
+        let frameText = String(frame)
+        out.write("  ")
+        for _ in frameText.utf8.count..<Swift.max(frameText.utf8.count, 6) { out.write(UInt8(ascii: " ")) }
+        out.write(frameText)
+        if useColor { out.write("\u{1B}[0m") }
+        out.write("  ")
+    }
+
+    private var indent: String {
+        String(repeating: " ", count: (timeStyle == .absolute ? 30 : 12) + 2 + 6 + 2 + 5)
+    }
+
+    private mutating func write(_ t: Transaction, to out: inout ByteWriter) {
+        prefix(t.start, frame: t.firstFrame, to: &out)
+        let idText = "#\(t.id)"
+        styled(idText, .dim, to: &out)
+        for _ in idText.count..<5 { out.write(UInt8(ascii: " ")) }
+        if useColor { out.write(Style.bold.rawValue) }
+        Self.writeEscaped(t.commandLine, to: &out)
+        if useColor { out.write("\u{1B}[0m") }
+        out.write(" → ")
+        switch t.status {
+        case .ok:
+            styled(ByteText.string(t.final?.line ?? []), .green, to: &out)
+        case .error:
+            var text = ByteText.string(t.final?.line ?? [])
+            if let meaning = t.final.flatMap(ErrorMeaning.describe) { text += " (\(meaning))" }
+            styled(text, .red, to: &out)
+        case .unanswered:
+            styled("no answer", .red, to: &out)
+        case .cancelled:
+            styled("cancelled" + (t.final.map { " (" + ByteText.string($0.line) + ")" } ?? ""), .yellow, to: &out)
+        }
+        if let latency = t.latency {
+            out.write("   ")
+            out.write(Self.milliseconds(latency))
+            if let maximum = t.maximumResponseTime, latency > maximum {
+                styled(" > max " + Self.milliseconds(maximum), .red, to: &out)
+            }
+        }
+        var notes: [String] = []
+        if t.hasEcho { notes.append("echo") }
+        if let earlier = t.pipelinedAfter { notes.append("sent while #\(earlier) pending") }
+        if let repeated = t.repeatedLine { notes.append("repeats " + Self.escaped(repeated)) }
+        if t.hasInferredDirection { notes.append("direction inferred") }
+        if !notes.isEmpty {
+            out.write("   ")
+            styled("(" + notes.joined(separator: ", ") + ")", .dim, to: &out)
+        }
+        out.write(UInt8(ascii: "\n"))
+        if let promptTime = t.promptTime, t.tx == nil {
+            out.write(indent)
+            out.write("> prompt at +" + Self.milliseconds(promptTime.since(t.commandEnd)) + "\n")
+        }
+        if let tx = t.tx {
+            writePayloadLine(label: "> tx", tx, to: &out)
+        }
+        for line in t.responses {
+            out.write(indent)
+            Self.writeEscaped(line.text, to: &out)
+            out.write(UInt8(ascii: "\n"))
+        }
+        if let rx = t.rx {
+            writePayloadLine(label: "< rx", rx, to: &out)
+        }
+    }
+
+    private mutating func write(_ u: URCRecord, to out: inout ByteWriter) {
+        prefix(u.time, frame: u.frame, to: &out)
+        styled("URC  ", .yellow, to: &out)
+        if useColor { out.write(Style.yellow.rawValue) }
+        Self.writeEscaped(u.text, to: &out)
+        if useColor { out.write("\u{1B}[0m") }
+        var notes: [String] = []
+        if let id = u.transaction { notes.append("result of #\(id)") }
+        if let id = u.duringTransaction { notes.append("while #\(id) pending") }
+        if !u.isKnown { notes.append("not in the catalog") }
+        if u.hasInferredDirection { notes.append("direction inferred") }
+        if !notes.isEmpty {
+            out.write("   ")
+            styled("(" + notes.joined(separator: ", ") + ")", .dim, to: &out)
+        }
+        out.write(UInt8(ascii: "\n"))
+        if let line = u.followingLine {
+            out.write(indent)
+            Self.writeEscaped(line, to: &out)
+            out.write(UInt8(ascii: "\n"))
+        }
+        if let payload = u.payload {
+            writePayloadLine(label: "< rx", payload, to: &out)
+        }
+    }
+
+    private mutating func write(_ d: DataRun, to out: inout ByteWriter) {
+        prefix(d.time, frame: d.firstFrame, to: &out)
+        styled("DATA ", .cyan, to: &out)
+        out.write(d.direction == .host ? "host → modem " : "modem → host ")
+        writePayloadSummary(d.payload, to: &out)
+        if d.hasInferredDirection { styled("   (direction inferred)", .dim, to: &out) }
+        out.write(UInt8(ascii: "\n"))
+        if showHex { writeHexDump(d.payload.bytes, to: &out) }
+    }
+
+    private mutating func write(_ m: ModeSwitch, to out: inout ByteWriter) {
+        prefix(m.time, frame: m.frame, to: &out)
+        styled("MODE ", .blue, to: &out)
+        switch m.mode {
+        case .data:
+            out.write("data mode")
+            if let id = m.transaction { out.write(" (CONNECT of #\(id))") }
+        case .command:
+            out.write("command mode: ")
+            switch m.reason {
+            case .escape:
+                out.write("+++ → " + ByteText.string(m.final ?? []))
+                if let guardTimes = m.escapeGuard {
+                    let before = guardTimes.silenceBefore.map(Self.seconds) ?? "-"
+                    out.write("   (silence before " + before + ", spread " + Self.seconds(guardTimes.spread)
+                              + ", answer after " + Self.seconds(guardTimes.silenceAfter) + ")")
+                    if !guardTimes.isRespected() { styled(" guard times not respected", .red, to: &out) }
+                }
+            case .noCarrier:
+                styled("NO CARRIER", .red, to: &out)
+            case .dtr:
+                out.write("DTR dropped → " + ByteText.string(m.final ?? []))
+            case .connect:
+                out.write("CONNECT")
+            }
+        }
+        out.write(UInt8(ascii: "\n"))
+    }
+
+    private mutating func write(_ e: RecorderEvent, to out: inout ByteWriter) {
+        prefix(e.time, frame: e.frame, to: &out)
+        styled("EVENT ", .dim, to: &out)
+        out.write(e.name)
+        let fields = e.fields.filter { $0.key != "event" }
+        if !fields.isEmpty {
+            var bytes: [UInt8] = []
+            JSONValue.object(fields).write(to: &bytes)
+            out.write(UInt8(ascii: " "))
+            Self.writeEscaped(bytes, to: &out)
+        }
+        out.write(UInt8(ascii: "\n"))
+    }
+
+    private mutating func write(_ d: Diagnostic, to out: inout ByteWriter) {
+        prefix(d.time, frame: d.frame, to: &out)
+        styled("DIAG ", .magenta, to: &out)
+        styled(d.code.rawValue, .magenta, to: &out)
+        out.write(": ")
+        out.write(Self.escaped(Array(d.message.utf8), keepUTF8: true))
+        if !d.bytes.isEmpty && !d.message.contains("'") {
+            out.write(" ")
+            out.write(Self.preview(d.bytes[...]))
+        }
+        out.write(UInt8(ascii: "\n"))
+        if showHex && !d.bytes.isEmpty { writeHexDump(d.bytes, to: &out) }
+    }
+
+    // MARK: - Payloads
+
+    private func writePayloadLine(label: String, _ payload: Payload, to out: inout ByteWriter) {
+        out.write(indent)
+        out.write(label + " ")
+        writePayloadSummary(payload, to: &out)
+        out.write(UInt8(ascii: "\n"))
+        if showHex { writeHexDump(payload.bytes, to: &out) }
+    }
+
+    private func writePayloadSummary(_ payload: Payload, to out: inout ByteWriter) {
+        out.write("\(payload.length) B")
+        if payload.length > 0 {
+            out.write(" ")
+            out.write(Self.preview(payload.bytes[...]))
+        }
+        switch payload.end {
+        case .ctrlZ: out.write(" ^Z")
+        case .escape: styled(" ESC (cancelled)", .yellow, to: &out)
+        case .short: styled(" (short: \(payload.declaredLength.map(String.init) ?? "?") announced)", .red, to: &out)
+        case .endOfInput: styled(" (input ended)", .red, to: &out)
+        case .count, .delimiter: break
+        }
+        if payload.end != .short, let declared = payload.declaredLength, declared != payload.length {
+            styled(" (\(declared) announced)", .red, to: &out)
+        }
+    }
+
+    /// A one-line preview: quoted text when the bytes are mostly printable, else hex.
+    static func preview(_ bytes: ArraySlice<UInt8>) -> String {
+        let limit = 48
+        let printable = bytes.prefix(256).filter { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0D || $0 == 0x0A || $0 == 0x09 }.count
+        if printable * 10 >= Swift.min(bytes.count, 256) * 9 {
+            let text = escaped(Array(bytes.prefix(limit)))
+            return "\"" + text + (bytes.count > limit ? "…" : "") + "\""
+        }
+        let hex = bytes.prefix(16).map { byte -> String in
+            let digits = String(byte, radix: 16)
+            return byte < 16 ? "0" + digits : digits
+        }.joined(separator: " ")
+        return hex + (bytes.count > 16 ? " …" : "")
+    }
+
+    private func writeHexDump(_ bytes: [UInt8], to out: inout ByteWriter) {
+        var offset = 0
+        while offset < bytes.count {
+            let row = bytes[offset..<Swift.min(bytes.count, offset + 16)]
+            out.write(indent)
+            out.write("  ")
+            var offsetText = String(offset, radix: 16)
+            while offsetText.count < 4 { offsetText = "0" + offsetText }
+            styled(offsetText, .dim, to: &out)
+            out.write("  ")
+            for (index, byte) in row.enumerated() {
+                if index == 8 { out.write(UInt8(ascii: " ")) }
+                out.write(JSONLinesFormatter.hex(byte >> 4))
+                out.write(JSONLinesFormatter.hex(byte & 0x0F))
+                out.write(UInt8(ascii: " "))
+            }
+            for index in row.count..<16 {
+                if index == 8 { out.write(UInt8(ascii: " ")) }
+                out.write("   ")
+            }
+            out.write(" |")
+            for byte in row {
+                out.write(byte >= 0x20 && byte < 0x7F ? byte : UInt8(ascii: "."))
+            }
+            out.write("|\n")
+            offset += 16
+        }
+    }
+
+    // MARK: - Text helpers
+
+    /// Protocol bytes with control characters shown as `\r`, `\n`, `\xNN`.
+    static func escaped(_ bytes: [UInt8], keepUTF8: Bool = false) -> String {
+        var out = ByteWriter { _ in }
+        writeEscaped(bytes, to: &out, keepUTF8: keepUTF8)
+        return String(decoding: out.buffer, as: UTF8.self)
+    }
+
+    static func writeEscaped<C: Collection>(_ bytes: C, to out: inout ByteWriter, keepUTF8: Bool = false) where C.Element == UInt8 {
+        for byte in bytes {
+            switch byte {
+            case 0x0D: out.write("\\r")
+            case 0x0A: out.write("\\n")
+            case 0x09: out.write("\\t")
+            case UInt8(ascii: "\\"): out.write("\\\\")
+            case 0x20..<0x7F: out.write(byte)
+            case 0x80...0xFF where keepUTF8: out.write(byte)
+            default:
+                out.write("\\x")
+                out.write(JSONLinesFormatter.hex(byte >> 4))
+                out.write(JSONLinesFormatter.hex(byte & 0x0F))
+            }
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        var writer = ByteWriter { _ in }
+        writer.write(fixedPoint: duration.nanoseconds, scale: 1_000_000, decimals: 6, maximumDecimals: 1, trim: false)
+        return String(decoding: writer.buffer, as: UTF8.self) + " ms"
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        var writer = ByteWriter { _ in }
+        writer.write(fixedPoint: duration.nanoseconds, scale: 1_000_000_000, decimals: 9, maximumDecimals: 2, trim: false)
+        return String(decoding: writer.buffer, as: UTF8.self) + " s"
+    }
+}
