@@ -8,15 +8,14 @@ public struct ATTraceCommand: AsyncParsableCommand {
         commandName: "attrace",
         abstract: "Record, replay, decode and analyze AT-command serial traffic (Quectel SSL, TCP/IP, FILE, HTTP, MQTT).",
         discussion: """
-            Inputs are captures in attrace's pcap format (linktype 252, Wireshark opens them),
-            pcapng, or text logs. Every subcommand has --help with examples.
+            Inputs are captures in attrace's pcap format (linktype 252, Wireshark opens them), pcapng, or text logs. Every subcommand has --help with examples.
 
             Examples:
               attrace decode Samples/captures/ssl/g3-buffer-mode.pcap
               attrace decode field.pcap --format json | jq 'select(.type=="transaction")'
             """,
         version: "attrace \(version)",
-        subcommands: [DecodeCommand.self])
+        subcommands: [DecodeCommand.self, ConvertCommand.self])
 
     public init() {}
 

@@ -8,11 +8,7 @@ struct DecodeCommand: ParsableCommand {
         commandName: "decode",
         abstract: "Show the conversation in a capture: transactions, URCs, payloads, data mode.",
         discussion: """
-            Reassembles both directions, pairs each command with its responses and final
-            result, reads counted binary payloads by length, and follows prompts, uploads,
-            downloads and transparent data mode. The text timeline is ordered by time; JSON
-            Lines (one object per line, product.md §2.1) are written as soon as each object is
-            complete.
+            Reassembles both directions, pairs each command with its responses and final result, reads counted binary payloads by length, and follows prompts, uploads, downloads and transparent data mode. The text timeline is ordered by time; JSON Lines (one object per line, documented in Docs/CLI.md) are written as soon as each object is complete.
 
             Examples:
               attrace decode capture.pcap
@@ -21,8 +17,7 @@ struct DecodeCommand: ParsableCommand {
               attrace decode - < capture.pcap
               attrace decode session.trace --channel 1
 
-            Exit status: 0 when the input was read (a damaged tail is reported as a
-            diagnostic), 2 when it could not be read or recognised.
+            Exit status: 0 when the input was read (a damaged tail is reported as a diagnostic), 2 when it could not be read or recognised.
             """)
 
     @OptionGroup var input: InputOptions

@@ -140,16 +140,26 @@ struct TextTimelineFormatter {
             out.write(indent)
             out.write("> prompt at +" + Self.milliseconds(promptTime.since(t.commandEnd)) + "\n")
         }
-        if let tx = t.tx {
-            writePayloadLine(label: "> tx", tx, to: &out)
+        // Detail lines in the order they happened: a CONNECT line before the upload it
+        // starts, a counted header before its data.
+        enum Detail {
+            case line([UInt8])
+            case payload(String, Payload)
         }
-        for line in t.responses {
-            out.write(indent)
-            Self.writeEscaped(line.text, to: &out)
-            out.write(UInt8(ascii: "\n"))
-        }
-        if let rx = t.rx {
-            writePayloadLine(label: "< rx", rx, to: &out)
+        var details: [(time: Timestamp, rank: Int, detail: Detail)] = []
+        for (index, line) in t.responses.enumerated() { details.append((line.time, index, .line(line.text))) }
+        if let tx = t.tx { details.append((tx.time, 1_000_000, .payload("> tx", tx))) }
+        if let rx = t.rx { details.append((rx.time, 1_000_001, .payload("< rx", rx))) }
+        details.sort { ($0.time, $0.rank) < ($1.time, $1.rank) }
+        for entry in details {
+            switch entry.detail {
+            case .line(let text):
+                out.write(indent)
+                Self.writeEscaped(text, to: &out)
+                out.write(UInt8(ascii: "\n"))
+            case .payload(let label, let payload):
+                writePayloadLine(label: label, payload, to: &out)
+            }
         }
     }
 
@@ -333,7 +343,7 @@ struct TextTimelineFormatter {
             case 0x0D: out.write("\\r")
             case 0x0A: out.write("\\n")
             case 0x09: out.write("\\t")
-            case UInt8(ascii: "\\"): out.write("\\\\")
+            case UInt8(ascii: "\\") where !keepUTF8: out.write("\\\\")
             case 0x20..<0x7F: out.write(byte)
             case 0x80...0xFF where keepUTF8: out.write(byte)
             default:

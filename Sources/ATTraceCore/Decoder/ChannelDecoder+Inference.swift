@@ -5,46 +5,60 @@
 /// Attributed bytes keep their records' times and are marked inferred in the output.
 extension ChannelDecoder {
     mutating func stepUnknown(force: Bool, nextID: inout Int) -> Bool {
-        guard !unknown.isEmpty, let (direction, length) = decideUnknown(force: force), length > 0 else {
+        guard !unknown.isEmpty, let decision = decideUnknown(force: force), decision.length > 0 else {
             return false
         }
-        switchSegment(to: direction, nextID: &nextID)
-        if direction == .host {
-            unknown.move(length, to: &host)
+        switchSegment(to: decision.direction, nextID: &nextID)
+        if decision.direction == .host {
+            unknown.move(decision.length, to: &host)
         } else {
-            unknown.move(length, to: &modem)
+            unknown.move(decision.length, to: &modem)
+        }
+        // The resolver has seen where this token ends, so the target need not wait for a
+        // byte that might continue it (the line-end lookahead).
+        if decision.isComplete {
+            if decision.direction == .host { hostSegmentOpen = false } else { modemSegmentOpen = false }
         }
         return true
     }
 
-    private func decideUnknown(force: Bool) -> (Direction, Int)? {
+    private struct Attribution {
+        var direction: Direction
+        var length: Int
+        /// The piece ends a token (a whole line, a whole payload).
+        var isComplete: Bool
+    }
+
+    private func decideUnknown(force: Bool) -> Attribution? {
         switch hostState {
         case .payload(let payload), .upload(let payload):
             if let fixed = payload.fixedLength {
-                return (.host, Swift.min(fixed - payload.builder.length, unknown.count))
+                let remaining = fixed - payload.builder.length
+                return Attribution(direction: .host, length: Swift.min(remaining, unknown.count),
+                                   isComplete: unknown.count >= remaining)
             }
             if let terminator = unknown.firstIndex(of: Self.ctrlZ, or: Self.escape, from: 0) {
-                return (.host, terminator + 1)
+                return Attribution(direction: .host, length: terminator + 1, isComplete: true)
             }
-            return (.host, unknown.count)
+            return Attribution(direction: .host, length: unknown.count, isComplete: force)
         case .command, .data:
             break
         }
         switch modemState {
         case .counted(let payload):
             // The block and the <CR><LF> that may follow it (see `countedStep`).
-            return (.modem, Swift.min(payload.remaining + 2, unknown.count))
-        case .download, .followingLine:
-            return (.modem, unknown.count)
-        case .data:
-            return (.modem, unknown.count)
+            let wanted = payload.remaining + 2
+            return Attribution(direction: .modem, length: Swift.min(wanted, unknown.count),
+                               isComplete: force || unknown.count >= wanted)
+        case .download, .followingLine, .data:
+            return Attribution(direction: .modem, length: unknown.count, isComplete: force)
         case .lines:
             break
         }
         var start = 0
         while start < unknown.count, Self.isLineEnd(unknown[start]) { start += 1 }
         if start == unknown.count {
-            return force ? (.modem, unknown.count) : nil
+            return force ? Attribution(direction: .modem, length: unknown.count, isComplete: true) : nil
         }
         if unknown[start] == UInt8(ascii: ">"),
            pending.contains(where: { $0.promptPayload != nil && $0.transaction.promptTime == nil }) {
@@ -54,7 +68,7 @@ extension ChannelDecoder {
             } else if !force {
                 return nil
             }
-            return (.modem, length)
+            return Attribution(direction: .modem, length: length, isComplete: true)
         }
         var end = unknown.firstLineEnd(from: start)
         if end == nil {
@@ -79,8 +93,8 @@ extension ChannelDecoder {
                 && $0.echoBytes.count >= content.count && $0.echoBytes.starts(with: content)
                 && ($0.echoBytes.count == content.count
                     || $0.echoBytes[content.count] == Self.carriageReturn) })
-            return (isEcho ? .modem : .host, total)
+            return Attribution(direction: isEcho ? .modem : .host, length: total, isComplete: true)
         }
-        return (.modem, total)
+        return Attribution(direction: .modem, length: total, isComplete: true)
     }
 }

@@ -49,7 +49,8 @@ public struct DiagnosticCode: RawRepresentable, Hashable, Sendable, CustomString
     public static let incompleteAtEnd = DiagnosticCode(rawValue: "incomplete-at-end")
     /// Records without a direction tag: directions were inferred from content.
     public static let directionInferred = DiagnosticCode(rawValue: "direction-inferred")
-    /// A record the reader could not use (unknown dissector, malformed TLVs, bad event body).
+    /// A record the reader could not use (malformed exported-PDU tags, an event whose body
+    /// is not a JSON object, a usbmon record read without the usbmon importer).
     public static let unreadableRecord = DiagnosticCode(rawValue: "unreadable-record")
     /// Lines of a text log that are not traffic (counted and skipped by an importer).
     public static let skippedLines = DiagnosticCode(rawValue: "skipped-lines")
@@ -60,4 +61,7 @@ public struct DiagnosticCode: RawRepresentable, Hashable, Sendable, CustomString
 extension DiagnosticCode {
     /// Payload bytes whose transaction was already closed (abandoned by a later command).
     public static let orphanPayload = DiagnosticCode(rawValue: "orphan-payload")
+    /// The capture cut this record short (caplen < original length): its bytes are
+    /// decoded, the rest was never recorded.
+    public static let snappedRecord = DiagnosticCode(rawValue: "snapped-record")
 }

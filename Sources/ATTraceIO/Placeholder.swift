@@ -1,2 +1,0 @@
-import ATTraceCore
-import CPcap

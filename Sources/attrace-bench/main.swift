@@ -1,1 +1,0 @@
-print("attrace-bench: not built yet")
