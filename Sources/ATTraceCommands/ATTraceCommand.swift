@@ -15,7 +15,7 @@ public struct ATTraceCommand: AsyncParsableCommand {
               attrace decode field.pcap --format json | jq 'select(.type=="transaction")'
             """,
         version: "attrace \(version)",
-        subcommands: [DecodeCommand.self, ConvertCommand.self])
+        subcommands: [DecodeCommand.self, AnalyzeCommand.self, ConvertCommand.self])
 
     public init() {}
 

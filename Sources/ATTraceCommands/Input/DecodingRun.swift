@@ -6,6 +6,8 @@ import ATTraceIO
 struct DecodingRun {
     var decoder = ATStreamDecoder()
     private(set) var origin: Timestamp?
+    /// Time of the latest record (the end of the input for the analyzer).
+    private(set) var lastTime: Timestamp?
     private(set) var recordCount = 0
     private(set) var byteCount = 0
 
@@ -21,6 +23,7 @@ struct DecodingRun {
                       onRecord: (DecodedRecord, Context) throws -> Void) throws {
         try source.forEachRecord { raw in
             if origin == nil { origin = raw.time }
+            if let time = raw.time, lastTime.map({ time > $0 }) ?? true { lastTime = time }
             recordCount += 1
             switch raw {
             case .chunk(let chunk):

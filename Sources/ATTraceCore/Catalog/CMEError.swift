@@ -152,7 +152,9 @@ public enum ErrorMeaning {
         switch final.code {
         case .cmeError:
             if let number = final.numericArgument {
-                return CMEError(rawValue: number).meaning ?? "error \(number) not in the tables"
+                // Some firmware reports TCP/IP and SSL codes (550–574) as +CME ERROR.
+                return CMEError(rawValue: number).meaning ?? QuectelSocketError(rawValue: number).meaning
+                    ?? "error \(number) not in the tables"
             }
             return nil
         case .cmsError:

@@ -12,6 +12,7 @@ public struct ATStreamDecoder: Sendable {
     private var nextTransactionID = 1
     private var output: [DecodedRecord] = []
     private var outputHead = 0
+    private var lastChannel: UInt32?
     public private(set) var isFinished = false
 
     public init(catalog: CommandCatalog = .standard) {
@@ -41,6 +42,12 @@ public struct ATStreamDecoder: Sendable {
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, direction: Direction, channel: UInt32 = 0,
                               time: Timestamp, frame: Int) {
         precondition(!isFinished, "feed after finish")
+        // A record of another channel ends the current segments of the previous channel, so
+        // transaction ids follow the order command lines were sent across channels.
+        if let previous = lastChannel, previous != channel, channels[previous] != nil {
+            withChannel(previous) { decoder, nextID in decoder.endSegments(nextID: &nextID) }
+        }
+        lastChannel = channel
         withChannel(channel) { decoder, nextID in
             decoder.feed(bytes, direction: direction, time: time, frame: frame, nextID: &nextID)
         }

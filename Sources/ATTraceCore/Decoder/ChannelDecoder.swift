@@ -165,11 +165,33 @@ struct ChannelDecoder {
     }
 
     /// Work that happens when a direction's run of records ends: in data mode its data
-    /// run ends, because the other side is sending (product.md §7.4).
-    private mutating func segmentEnded(_ direction: Direction) {
-        if dataSession != nil {
+    /// run ends, because the other side is sending (product.md §7.4); a partial module
+    /// "line" that is not text is garbage and need not wait for a line end.
+    private mutating func segmentEnded(_ direction: Direction, endsDataRun: Bool = true) {
+        if dataSession != nil && endsDataRun {
             flushDataRun(direction)
         }
+        if direction == .modem, case .lines = modemState, !modem.isEmpty {
+            var start = 0
+            while start < modem.count, Self.isLineEnd(modem[start]) { start += 1 }
+            if start < modem.count, modem.firstLineEnd(from: start) == nil,
+               Self.looksLikeGarbage(modem.bytes(start..<modem.count)),
+               !pending.contains(where: { $0.echo == .expected && modem.compare($0.echoBytes[...], at: start) == .partial }) {
+                modemDiagnostic(.modemGarbage, length: modem.count,
+                                message: "module bytes that are not text: \(Self.preview(modem.bytes(start..<modem.count)))")
+            }
+        }
+    }
+
+    /// Another channel's record arrived: both of this channel's segments end.
+    mutating func endSegments(nextID: inout Int) {
+        guard let previous = lastDirection else { return }
+        setSegment(previous, open: false)
+        while step(previous, nextID: &nextID) {}
+        // A data run goes on until this channel's other side sends.
+        segmentEnded(previous, endsDataRun: false)
+        lastDirection = nil
+        pump(first: previous, nextID: &nextID)
     }
 
     /// Processes both queues until neither makes progress, starting with `first`.

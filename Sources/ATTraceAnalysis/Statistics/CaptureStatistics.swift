@@ -1,0 +1,63 @@
+import ATTraceCore
+
+/// Counts and per-command latencies of one input, for the report header and the summary
+/// line (product.md §2.2).
+public struct CaptureStatistics: Sendable {
+    public struct CommandStatistics: Sendable {
+        public var name: String
+        public var latencies = LatencyHistogram()
+        /// Transactions answered with an error result, or not answered.
+        public var failures = 0
+        public var count = 0
+    }
+
+    public private(set) var transactions = 0
+    public private(set) var urcs = 0
+    public private(set) var dataRuns = 0
+    public private(set) var diagnostics = 0
+    public private(set) var firstTime: Timestamp?
+    public private(set) var lastTime: Timestamp?
+    public private(set) var commands: [String: CommandStatistics] = [:]
+
+    public init() {}
+
+    /// Seconds from the first to the last record of the input.
+    public var duration: Duration? {
+        guard let firstTime, let lastTime else { return nil }
+        return lastTime.since(firstTime)
+    }
+
+    mutating func observe(time: Timestamp?) {
+        guard let time else { return }
+        if firstTime.map({ time < $0 }) ?? true { firstTime = time }
+        if lastTime.map({ time > $0 }) ?? true { lastTime = time }
+    }
+
+    mutating func observe(_ record: DecodedRecord) {
+        switch record {
+        case .transaction(let t):
+            transactions += 1
+            observe(time: t.start)
+            observe(time: t.end)
+            var entry = commands[t.name] ?? CommandStatistics(name: t.name)
+            entry.count += 1
+            if let latency = t.latency { entry.latencies.record(latency) }
+            if t.status == .error || t.status == .unanswered { entry.failures += 1 }
+            commands[t.name] = entry
+        case .urc(let u):
+            urcs += 1
+            observe(time: u.time)
+        case .data(let d):
+            dataRuns += 1
+            observe(time: d.time)
+            observe(time: d.endTime)
+        case .mode(let m):
+            observe(time: m.time)
+        case .event(let e):
+            observe(time: e.time)
+        case .diagnostic(let d):
+            diagnostics += 1
+            observe(time: d.time)
+        }
+    }
+}
