@@ -37,6 +37,8 @@ public struct Analyzer: Sendable {
     var now: Timestamp?
 
     private var events: [(key: Timestamp, sequence: Int, event: AnalysisEvent)] = []
+    /// The watermark of the record being consumed.
+    private var currentWatermark: Timestamp?
     private var eventHead = 0
     private var sequence = 0
     private var findings: [Finding] = []
@@ -74,6 +76,8 @@ public struct Analyzer: Sendable {
     /// Takes one decoded record. `watermark` is the decoder's: no record still to come sorts
     /// before it (`nil` at the end of the input).
     public mutating func consume(_ record: DecodedRecord, watermark: Timestamp?) {
+        currentWatermark = watermark
+        defer { currentWatermark = nil }
         statistics.observe(record)
         switch record {
         case .transaction(let t):
@@ -126,6 +130,11 @@ public struct Analyzer: Sendable {
     }
 
     private mutating func enqueue(_ event: AnalysisEvent, at time: Timestamp) {
+        // Nothing waits and nothing earlier can come (the usual case): handle it now.
+        if eventHead == events.count, currentWatermark.map({ time < $0 }) ?? true {
+            handle(event, at: time)
+            return
+        }
         sequence += 1
         // Mostly in order already: insert from the back.
         var index = events.count

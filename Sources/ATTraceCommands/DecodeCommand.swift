@@ -49,6 +49,7 @@ struct DecodeCommand: ParsableCommand {
             }
             var progress = ProgressReporter(label: "attrace decode \(source.name)", path: path)
             var run = DecodingRun()
+            run.needsWatermark = format == .text
             switch format {
             case .json:
                 var formatter = JSONLinesFormatter()

@@ -9,6 +9,12 @@ public struct CaptureStatistics: Sendable {
         /// Transactions answered with an error result, or not answered.
         public var failures = 0
         public var count = 0
+
+        mutating func record(_ t: Transaction) {
+            count += 1
+            if let latency = t.latency { latencies.record(latency) }
+            if t.status == .error || t.status == .unanswered { failures += 1 }
+        }
     }
 
     public private(set) var transactions = 0
@@ -39,11 +45,8 @@ public struct CaptureStatistics: Sendable {
             transactions += 1
             observe(time: t.start)
             observe(time: t.end)
-            var entry = commands[t.name] ?? CommandStatistics(name: t.name)
-            entry.count += 1
-            if let latency = t.latency { entry.latencies.record(latency) }
-            if t.status == .error || t.status == .unanswered { entry.failures += 1 }
-            commands[t.name] = entry
+            // Mutated in place: a copy would duplicate the histogram's buckets every time.
+            commands[t.name, default: CommandStatistics(name: t.name)].record(t)
         case .urc(let u):
             urcs += 1
             observe(time: u.time)

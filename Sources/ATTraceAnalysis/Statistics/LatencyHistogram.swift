@@ -1,18 +1,18 @@
 import ATTraceCore
 
-/// Latencies of one command in logarithmic buckets (about 1 % wide), so quantiles cost
-/// constant memory however long the capture is (product.md §5: memory flat from 10 MB to
-/// 1 GB).
+/// Latencies of one command in log-linear buckets (32 per power of two, about 3 % wide,
+/// like HdrHistogram), so quantiles cost constant memory however long the capture is
+/// (product.md §5: memory flat from 10 MB to 1 GB).
 public struct LatencyHistogram: Hashable, Sendable {
-    /// Bucket i holds values in [base·ratio^i, base·ratio^(i+1)); values below 1 µs go to 0.
     private var buckets: [UInt32] = []
+    /// The first samples, kept exactly: quantiles of small counts are exact values.
+    private var exact: [Int64] = []
+    static let exactLimit = 1024
     public private(set) var count = 0
     public private(set) var minimum: Duration?
     public private(set) var maximum: Duration?
 
-    private static let ratio = 1.02
-    private static let logRatio = 0.019802627296179712 // log(1.02)
-    private static let baseNanoseconds = 1_000.0
+    private static let subBucketBits = 5
 
     public init() {}
 
@@ -20,15 +20,30 @@ public struct LatencyHistogram: Hashable, Sendable {
         count += 1
         if minimum.map({ value < $0 }) ?? true { minimum = value }
         if maximum.map({ value > $0 }) ?? true { maximum = value }
-        let index = Self.bucket(for: value)
+        if exact.count < Self.exactLimit { exact.append(value.nanoseconds) }
+        let index = Self.bucket(for: UInt64(max(0, value.nanoseconds)))
         if index >= buckets.count { buckets.append(contentsOf: repeatElement(0, count: index - buckets.count + 1)) }
         buckets[index] &+= 1
     }
 
-    private static func bucket(for value: Duration) -> Int {
-        let nanoseconds = Double(max(0, value.nanoseconds))
-        guard nanoseconds >= baseNanoseconds else { return 0 }
-        return min(4000, Int(((nanoseconds / baseNanoseconds).logValue / logRatio).rounded(.down)) + 1)
+    /// Values below 32 ns have a bucket each; above, the top 5 bits below the leading one
+    /// pick one of 32 buckets per power of two.
+    static func bucket(for value: UInt64) -> Int {
+        let limit = UInt64(1) << subBucketBits
+        guard value >= limit else { return Int(value) }
+        let exponent = 63 - value.leadingZeroBitCount
+        let shift = exponent - subBucketBits
+        let sub = Int((value >> UInt64(shift)) & (limit - 1))
+        return (shift + 1) << subBucketBits + sub
+    }
+
+    /// The lowest value of a bucket.
+    static func lowerBound(of bucket: Int) -> UInt64 {
+        let limit = 1 << subBucketBits
+        guard bucket >= limit else { return UInt64(bucket) }
+        let shift = bucket >> subBucketBits - 1
+        let sub = bucket & (limit - 1)
+        return (UInt64(limit) | UInt64(sub)) << UInt64(shift)
     }
 
     /// The value below which `fraction` of the samples fall (midpoint of its bucket, clamped
@@ -36,56 +51,21 @@ public struct LatencyHistogram: Hashable, Sendable {
     public func quantile(_ fraction: Double) -> Duration? {
         guard count > 0, let minimum, let maximum else { return nil }
         let rank = max(1, Int((fraction * Double(count)).rounded(.up)))
+        if count <= Self.exactLimit {
+            return Duration(nanoseconds: exact.sorted()[rank - 1])
+        }
         var seen = 0
         for (index, bucketCount) in buckets.enumerated() {
             seen += Int(bucketCount)
             if seen >= rank {
-                let value: Double
-                if index == 0 {
-                    value = Double(minimum.nanoseconds)
-                } else {
-                    let low = Self.baseNanoseconds * Self.ratio.power(index - 1)
-                    value = low * (1 + Self.ratio) / 2
-                }
-                let clamped = min(max(value, Double(minimum.nanoseconds)), Double(maximum.nanoseconds))
-                return Duration(nanoseconds: Int64(clamped.rounded()))
+                let low = Self.lowerBound(of: index)
+                let high = Self.lowerBound(of: index + 1)
+                let middle = Int64((low + high) / 2)
+                let clamped = min(max(middle, minimum.nanoseconds), maximum.nanoseconds)
+                return Duration(nanoseconds: clamped)
             }
         }
         return maximum
     }
 }
 
-extension Double {
-    /// Natural logarithm without Foundation (series around 1 after scaling by powers of 2).
-    var logValue: Double {
-        guard self > 0 else { return -.infinity }
-        var x = self
-        var exponent = 0.0
-        while x > 2 { x /= 2; exponent += 1 }
-        while x < 1 { x *= 2; exponent -= 1 }
-        // ln(x) = 2·atanh((x-1)/(x+1)) for x in [1, 2].
-        let y = (x - 1) / (x + 1)
-        let y2 = y * y
-        var term = y
-        var sum = 0.0
-        var n = 1.0
-        while n < 40 {
-            sum += term / n
-            term *= y2
-            n += 2
-        }
-        return 2 * sum + exponent * 0.6931471805599453
-    }
-
-    func power(_ exponent: Int) -> Double {
-        var result = 1.0
-        var base = self
-        var e = exponent
-        while e > 0 {
-            if e & 1 == 1 { result *= base }
-            base *= base
-            e >>= 1
-        }
-        return result
-    }
-}

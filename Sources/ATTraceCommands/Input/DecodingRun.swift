@@ -5,6 +5,9 @@ import ATTraceIO
 /// order, with the input's first timestamp (the origin of `rel`).
 struct DecodingRun {
     var decoder = ATStreamDecoder()
+    /// Consumers that reorder by time (the text timeline, the analyzer) need the decoder's
+    /// watermark; computing it costs a little, so JSON output goes without.
+    var needsWatermark = true
     private(set) var origin: Timestamp?
     /// Time of the latest record (the end of the input for the analyzer).
     private(set) var lastTime: Timestamp?
@@ -34,8 +37,11 @@ struct DecodingRun {
                 decoder.feed(raw.copied())
             }
             progress.advance(records: recordCount, bytes: byteCount)
-            while let record = decoder.nextRecord() {
-                try onRecord(record, Context(origin: origin, watermark: decoder.watermark))
+            if decoder.hasRecords {
+                let context = Context(origin: origin, watermark: needsWatermark ? decoder.watermark : nil)
+                while let record = decoder.nextRecord() {
+                    try onRecord(record, context)
+                }
             }
         }
         decoder.finish()

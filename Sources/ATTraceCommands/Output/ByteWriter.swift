@@ -1,5 +1,40 @@
 import ATTraceCore
 
+/// Remembers the `YYYY-MM-DDT` text of the last day written.
+struct DateCache {
+    private var day: Int64 = .min
+    private var prefix: [UInt8] = []
+
+    mutating func append(_ time: Timestamp, to out: inout [UInt8]) {
+        let (seconds, fraction) = time.secondsAndFraction
+        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        if day != self.day {
+            var full: [UInt8] = []
+            time.appendISO8601(to: &full)
+            prefix = Array(full.prefix(11))
+            self.day = day
+        }
+        out.append(contentsOf: prefix)
+        let second = seconds - day * 86_400
+        func two(_ value: Int64) {
+            out.append(48 + UInt8(value / 10))
+            out.append(48 + UInt8(value % 10))
+        }
+        two(second / 3600)
+        out.append(UInt8(ascii: ":"))
+        two(second / 60 % 60)
+        out.append(UInt8(ascii: ":"))
+        two(second % 60)
+        out.append(UInt8(ascii: "."))
+        var divisor: Int64 = 100_000_000
+        while divisor > 0 {
+            out.append(48 + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+        out.append(UInt8(ascii: "Z"))
+    }
+}
+
 /// Builds output text as bytes (no `String` on the hot path) and hands it to a sink in
 /// large blocks.
 struct ByteWriter {
@@ -22,11 +57,23 @@ struct ByteWriter {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Decimal digits without building a `String`.
     mutating func write(integer value: Int) {
         if value >= 0 && value < 10 {
             buffer.append(48 + UInt8(value))
-        } else {
-            buffer.append(contentsOf: String(value).utf8)
+            return
+        }
+        var magnitude = value.magnitude
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            repeat {
+                scratch[23 - count] = 48 + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[(24 - count)...]))
         }
     }
 
@@ -56,23 +103,32 @@ struct ByteWriter {
                 whole += 1
             }
         }
-        buffer.append(contentsOf: String(whole).utf8)
+        write(integer: Int(whole))
         guard maximumDecimals > 0 else { return }
-        var digits = [UInt8](repeating: 48, count: maximumDecimals)
-        var f = fraction
-        var i = maximumDecimals - 1
-        while i >= 0 {
-            digits[i] = 48 + UInt8(f % 10)
-            f /= 10
-            i -= 1
+        var scratch: (UInt64, UInt64) = (0, 0)  // up to 16 decimals
+        withUnsafeMutableBytes(of: &scratch) { digits in
+            var f = fraction
+            var i = maximumDecimals - 1
+            while i >= 0 {
+                digits[i] = 48 + UInt8(f % 10)
+                f /= 10
+                i -= 1
+            }
+            var count = maximumDecimals
+            if trim {
+                while count > 0 && digits[count - 1] == 48 { count -= 1 }
+                if count == 0 { return }
+            }
+            buffer.append(UInt8(ascii: "."))
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[0..<count]))
         }
-        var count = maximumDecimals
-        if trim {
-            while count > 0 && digits[count - 1] == 48 { count -= 1 }
-            if count == 0 { return }
-        }
-        buffer.append(UInt8(ascii: "."))
-        buffer.append(contentsOf: digits[0..<count])
+    }
+
+    /// ISO-8601 UTC time in quotes; the date part is cached (it rarely changes).
+    mutating func writeQuoted(time: Timestamp, cache: inout DateCache) {
+        buffer.append(UInt8(ascii: "\""))
+        cache.append(time, to: &buffer)
+        buffer.append(UInt8(ascii: "\""))
     }
 
     @inline(__always) mutating func flushIfNeeded() {

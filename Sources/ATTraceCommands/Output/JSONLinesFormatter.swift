@@ -8,6 +8,7 @@ import ATTraceCore
 struct JSONLinesFormatter {
     /// Time of the first record of the input; `rel` counts from it (product.md §7.13).
     var origin: Timestamp?
+    private var dates = DateCache()
     /// With several inputs, each object names its input.
     var inputName: String?
 
@@ -35,7 +36,7 @@ struct JSONLinesFormatter {
 
     // MARK: - Records
 
-    private func write(_ t: Transaction, to out: inout ByteWriter) {
+    private mutating func write(_ t: Transaction, to out: inout ByteWriter) {
         out.write("{\"type\":\"transaction\",\"id\":")
         out.write(integer: t.id)
         out.write(",\"command\":")
@@ -122,7 +123,7 @@ struct JSONLinesFormatter {
         out.write(UInt8(ascii: "}"))
     }
 
-    private func write(_ u: URCRecord, to out: inout ByteWriter) {
+    private mutating func write(_ u: URCRecord, to out: inout ByteWriter) {
         out.write("{\"type\":\"urc\",\"name\":")
         Self.writeString(bytes: u.name.utf8, to: &out)
         out.write(",\"text\":")
@@ -154,7 +155,7 @@ struct JSONLinesFormatter {
         out.write(UInt8(ascii: "}"))
     }
 
-    private func write(_ d: DataRun, to out: inout ByteWriter) {
+    private mutating func write(_ d: DataRun, to out: inout ByteWriter) {
         out.write("{\"type\":\"data\",\"dir\":\"")
         out.write(d.direction.name)
         out.write("\",\"time\":")
@@ -176,7 +177,7 @@ struct JSONLinesFormatter {
         out.write(UInt8(ascii: "}"))
     }
 
-    private func write(_ m: ModeSwitch, to out: inout ByteWriter) {
+    private mutating func write(_ m: ModeSwitch, to out: inout ByteWriter) {
         out.write("{\"type\":\"mode\",\"mode\":\"")
         out.write(m.mode.rawValue)
         out.write("\",\"reason\":")
@@ -217,7 +218,7 @@ struct JSONLinesFormatter {
         out.write(UInt8(ascii: "}"))
     }
 
-    private func write(_ e: RecorderEvent, to out: inout ByteWriter) {
+    private mutating func write(_ e: RecorderEvent, to out: inout ByteWriter) {
         out.write("{\"type\":\"event\",\"event\":")
         Self.writeString(bytes: e.name.utf8, to: &out)
         out.write(",\"time\":")
@@ -237,7 +238,7 @@ struct JSONLinesFormatter {
         out.write(UInt8(ascii: "}"))
     }
 
-    private func write(_ d: Diagnostic, to out: inout ByteWriter) {
+    private mutating func write(_ d: Diagnostic, to out: inout ByteWriter) {
         out.write("{\"type\":\"diagnostic\",\"code\":")
         Self.writeString(bytes: d.code.rawValue.utf8, to: &out)
         out.write(",\"message\":")
@@ -265,10 +266,8 @@ struct JSONLinesFormatter {
 
     // MARK: - Values
 
-    private func writeTime(_ time: Timestamp, to out: inout ByteWriter) {
-        out.write(UInt8(ascii: "\""))
-        time.appendISO8601(to: &out.buffer)
-        out.write(UInt8(ascii: "\""))
+    private mutating func writeTime(_ time: Timestamp, to out: inout ByteWriter) {
+        out.writeQuoted(time: time, cache: &dates)
     }
 
     private func writeRel(_ time: Timestamp, to out: inout ByteWriter) {

@@ -16,6 +16,7 @@ struct TextTimelineFormatter {
     }
 
     var origin: Timestamp?
+    private var dates = DateCache()
     var timeStyle: TimeStyle
     var useColor: Bool
     var showHex: Bool
@@ -46,6 +47,14 @@ struct TextTimelineFormatter {
         if useColor { out.write("\u{1B}[0m") }
     }
 
+    @inline(__always) private func begin(_ style: Style, _ out: inout ByteWriter) {
+        if useColor { out.write(style.rawValue) }
+    }
+
+    @inline(__always) private func end(_ out: inout ByteWriter) {
+        if useColor { out.write("\u{1B}[0m") }
+    }
+
     // MARK: - Records
 
     mutating func write(_ record: DecodedRecord, to out: inout ByteWriter) {
@@ -61,59 +70,69 @@ struct TextTimelineFormatter {
     }
 
     private mutating func prefix(_ time: Timestamp?, frame: Int, to out: inout ByteWriter) {
-        var column: [UInt8] = []
+        let width = timeStyle == .absolute ? 30 : 12
+        begin(.dim, &out)
+        let columnStart = out.buffer.count
         if let time {
             switch timeStyle {
             case .absolute:
-                time.appendISO8601(to: &column)
+                dates.append(time, to: &out.buffer)
             case .relative:
-                var writer = ByteWriter { _ in }
-                writer.write(fixedPoint: time.nanoseconds - (origin ?? time).nanoseconds, scale: 1_000_000_000,
-                             decimals: 9, maximumDecimals: 6, trim: false)
-                column = writer.buffer
+                out.write(fixedPoint: time.nanoseconds - (origin ?? time).nanoseconds, scale: 1_000_000_000,
+                          decimals: 9, maximumDecimals: 6, trim: false)
             case .delta:
-                var writer = ByteWriter { _ in }
-                writer.write("+")
-                writer.write(fixedPoint: time.nanoseconds - (previousTime ?? origin ?? time).nanoseconds,
-                             scale: 1_000_000_000, decimals: 9, maximumDecimals: 6, trim: false)
-                column = writer.buffer
+                out.write(UInt8(ascii: "+"))
+                out.write(fixedPoint: time.nanoseconds - (previousTime ?? origin ?? time).nanoseconds,
+                          scale: 1_000_000_000, decimals: 9, maximumDecimals: 6, trim: false)
             }
             previousTime = time
         } else {
-            column = Array("-".utf8)
+            out.write(UInt8(ascii: "-"))
         }
-        let width = timeStyle == .absolute ? 30 : 12
-        if useColor { out.write(Style.dim.rawValue) }
-        for _ in column.count..<Swift.max(column.count, width) { out.write(UInt8(ascii: " ")) }
-        out.write(bytes: column)
-        let frameText = String(frame)
+        Self.padLeft(&out, from: columnStart, to: width)
         out.write("  ")
-        for _ in frameText.utf8.count..<Swift.max(frameText.utf8.count, 6) { out.write(UInt8(ascii: " ")) }
-        out.write(frameText)
-        if useColor { out.write("\u{1B}[0m") }
+        let frameStart = out.buffer.count
+        out.write(integer: frame)
+        Self.padLeft(&out, from: frameStart, to: 6)
+        end(&out)
         out.write("  ")
     }
 
-    private var indent: String {
-        String(repeating: " ", count: (timeStyle == .absolute ? 30 : 12) + 2 + 6 + 2 + 5)
+    /// Right-aligns what was written since `start` in a field of `width` bytes.
+    private static func padLeft(_ out: inout ByteWriter, from start: Int, to width: Int) {
+        let written = out.buffer.count - start
+        guard written < width else { return }
+        let padding = width - written
+        out.buffer.insert(contentsOf: repeatElement(UInt8(ascii: " "), count: padding), at: start)
+    }
+
+    private var indent: StaticString {
+        timeStyle == .absolute ? "                                             " : "                           "
     }
 
     private mutating func write(_ t: Transaction, to out: inout ByteWriter) {
         prefix(t.start, frame: t.firstFrame, to: &out)
-        let idText = "#\(t.id)"
-        styled(idText, .dim, to: &out)
-        for _ in idText.count..<5 { out.write(UInt8(ascii: " ")) }
-        if useColor { out.write(Style.bold.rawValue) }
+        begin(.dim, &out)
+        let idStart = out.buffer.count
+        out.write(UInt8(ascii: "#"))
+        out.write(integer: t.id)
+        let idLength = out.buffer.count - idStart
+        end(&out)
+        for _ in idLength..<Swift.max(idLength + 1, 5) { out.write(UInt8(ascii: " ")) }
+        begin(.bold, &out)
         Self.writeEscaped(t.commandLine, to: &out)
-        if useColor { out.write("\u{1B}[0m") }
+        end(&out)
         out.write(" → ")
         switch t.status {
         case .ok:
-            styled(ByteText.string(t.final?.line ?? []), .green, to: &out)
+            begin(.green, &out)
+            Self.writeEscaped(t.final?.line ?? [], to: &out)
+            end(&out)
         case .error:
-            var text = ByteText.string(t.final?.line ?? [])
-            if let meaning = t.final.flatMap(ErrorMeaning.describe) { text += " (\(meaning))" }
-            styled(text, .red, to: &out)
+            begin(.red, &out)
+            Self.writeEscaped(t.final?.line ?? [], to: &out)
+            if let meaning = t.final.flatMap(ErrorMeaning.describe) { out.write(" (" + meaning + ")") }
+            end(&out)
         case .unanswered:
             styled("no answer", .red, to: &out)
         case .cancelled:
@@ -121,17 +140,20 @@ struct TextTimelineFormatter {
         }
         if let latency = t.latency {
             out.write("   ")
-            out.write(Self.milliseconds(latency))
+            Self.writeMilliseconds(latency, to: &out)
             if let maximum = t.maximumResponseTime, latency > maximum {
-                styled(" > max " + Self.milliseconds(maximum), .red, to: &out)
+                begin(.red, &out)
+                out.write(" > max ")
+                Self.writeMilliseconds(maximum, to: &out)
+                end(&out)
             }
         }
-        var notes: [String] = []
-        if t.hasEcho { notes.append("echo") }
-        if let earlier = t.pipelinedAfter { notes.append("sent while #\(earlier) pending") }
-        if let repeated = t.repeatedLine { notes.append("repeats " + Self.escaped(repeated)) }
-        if t.hasInferredDirection { notes.append("direction inferred") }
-        if !notes.isEmpty {
+        if t.hasEcho || t.pipelinedAfter != nil || t.repeatedLine != nil || t.hasInferredDirection {
+            var notes: [String] = []
+            if t.hasEcho { notes.append("echo") }
+            if let earlier = t.pipelinedAfter { notes.append("sent while #\(earlier) pending") }
+            if let repeated = t.repeatedLine { notes.append("repeats " + Self.escaped(repeated)) }
+            if t.hasInferredDirection { notes.append("direction inferred") }
             out.write("   ")
             styled("(" + notes.joined(separator: ", ") + ")", .dim, to: &out)
         }
@@ -145,6 +167,14 @@ struct TextTimelineFormatter {
         enum Detail {
             case line([UInt8])
             case payload(String, Payload)
+        }
+        if t.tx == nil && t.rx == nil {
+            for line in t.responses {
+                out.write(indent)
+                Self.writeEscaped(line.text, to: &out)
+                out.write(UInt8(ascii: "\n"))
+            }
+            return
         }
         var details: [(time: Timestamp, rank: Int, detail: Detail)] = []
         for (index, line) in t.responses.enumerated() { details.append((line.time, index, .line(line.text))) }
@@ -267,10 +297,11 @@ struct TextTimelineFormatter {
     }
 
     private func writePayloadSummary(_ payload: Payload, to out: inout ByteWriter) {
-        out.write("\(payload.length) B")
+        out.write(integer: payload.length)
+        out.write(" B")
         if payload.length > 0 {
             out.write(" ")
-            out.write(Self.preview(payload.bytes[...]))
+            Self.writePreview(payload.bytes[...], to: &out)
         }
         switch payload.end {
         case .ctrlZ: out.write(" ^Z")
@@ -282,6 +313,29 @@ struct TextTimelineFormatter {
         if payload.end != .short, let declared = payload.declaredLength, declared != payload.length {
             styled(" (\(declared) announced)", .red, to: &out)
         }
+    }
+
+    /// Writes ``preview(_:)`` straight into `out`.
+    static func writePreview(_ bytes: ArraySlice<UInt8>, to out: inout ByteWriter) {
+        let limit = 48
+        var printable = 0
+        let sample = bytes.prefix(256)
+        for byte in sample where (byte >= 0x20 && byte < 0x7F) || byte == 0x0D || byte == 0x0A || byte == 0x09 {
+            printable += 1
+        }
+        if printable * 10 >= sample.count * 9 {
+            out.write(UInt8(ascii: "\""))
+            writeEscaped(bytes.prefix(limit), to: &out)
+            if bytes.count > limit { out.write("…") }
+            out.write(UInt8(ascii: "\""))
+            return
+        }
+        for (index, byte) in bytes.prefix(16).enumerated() {
+            if index > 0 { out.write(UInt8(ascii: " ")) }
+            out.write(JSONLinesFormatter.hex(byte >> 4))
+            out.write(JSONLinesFormatter.hex(byte & 0x0F))
+        }
+        if bytes.count > 16 { out.write(" …") }
     }
 
     /// A one-line preview: quoted text when the bytes are mostly printable, else hex.
@@ -352,6 +406,11 @@ struct TextTimelineFormatter {
                 out.write(JSONLinesFormatter.hex(byte & 0x0F))
             }
         }
+    }
+
+    static func writeMilliseconds(_ duration: Duration, to out: inout ByteWriter) {
+        out.write(fixedPoint: duration.nanoseconds, scale: 1_000_000, decimals: 6, maximumDecimals: 1, trim: false)
+        out.write(" ms")
     }
 
     static func milliseconds(_ duration: Duration) -> String {

@@ -2,35 +2,35 @@
 /// command shapes the traffic (prompts, `CONNECT` transfers, counted responses, results that
 /// arrive later as URCs). Protocol knowledge is data (aesthetics.md §9 rule 9): the decoder
 /// and the analyzer read these tables instead of testing command names.
-public struct CommandSpec: Sendable {
+public final class CommandSpec: Sendable {
     /// Canonical name, e.g. `AT+QSSLOPEN`, `ATE`, `AT&D`.
-    public var name: String
+    public let name: String
     /// A short description in our own words.
-    public var summary: String
-    public var family: CommandFamily
-    public var forms: CommandForms
+    public let summary: String
+    public let family: CommandFamily
+    public let forms: CommandForms
     /// Maximum time from the command's terminator (or the end of its payload) to the
     /// final result.
-    public var responseTime: ResponseTime
+    public let responseTime: ResponseTime
     /// Where the facts come from (spec section or catalog source key).
-    public var source: String
+    public let source: String
 
     /// The command answers with a `> ` prompt and takes a payload.
-    public var prompt: PromptRule?
+    public let prompt: PromptRule?
     /// The command answers `CONNECT` and then moves raw bytes (upload or download)
     /// instead of entering transparent data mode.
-    public var transfer: TransferRule?
+    public let transfer: TransferRule?
     /// An information response whose header announces binary data (`+QSSLRECV: <n>`).
-    public var countedResponse: CountedResponse?
+    public let countedResponse: CountedResponse?
     /// Results that arrive after the final result as URCs (`+QSSLOPEN: <id>,<err>`).
-    public var asyncResults: [AsyncResult]
+    public let asyncResults: [AsyncResult]
     /// Information-response prefixes besides the command's own (`AT+QIGETERROR` is its own).
-    public var extraResponsePrefixes: [String]
+    public let extraResponsePrefixes: [String]
     /// The write form's parameters, in order.
-    public var parameters: [ParameterSpec]
+    public let parameters: [ParameterSpec]
     /// For configuration commands whose first parameter is a keyword (`AT+QSSLCFG`):
     /// the parameters after the keyword, per keyword (lower case).
-    public var keywordParameters: [String: [ParameterSpec]]
+    public let keywordParameters: [String: [ParameterSpec]]
 
     public init(_ name: String, _ summary: String, family: CommandFamily, forms: CommandForms,
                 time: ResponseTime, source: String, prompt: PromptRule? = nil,
@@ -192,7 +192,7 @@ public struct AsyncResult: Hashable, Sendable {
 
 /// One parameter of a command's write form, for `at.param-range` and `at.syntax`.
 public struct ParameterSpec: Hashable, Sendable {
-    public var name: String
+    public let name: String
     public var kind: ParameterKind
     public var isOptional: Bool
 

@@ -1,16 +1,16 @@
 /// What the project knows about one unsolicited result code (reference/catalog.md §4;
 /// quectel-ssl.md §7).
-public struct URCSpec: Sendable {
+public final class URCSpec: Sendable {
     /// The prefix (`+QSSLURC`) or the whole line for prefix-less URCs (`RDY`).
-    public var name: String
-    public var summary: String
-    public var source: String
+    public let name: String
+    public let summary: String
+    public let source: String
     /// Counted data that follows the line (direct push).
-    public var payload: URCPayloadRule?
+    public let payload: URCPayloadRule?
     /// The next line belongs to the URC (`+CMT: …<CR><LF><pdu>`).
-    public var hasFollowingLine: Bool
+    public let hasFollowingLine: Bool
     /// The module restarted or powered down: every connection is gone (`RDY`).
-    public var isRestart: Bool
+    public let isRestart: Bool
 
     public init(_ name: String, _ summary: String, source: String, payload: URCPayloadRule? = nil,
                 hasFollowingLine: Bool = false, isRestart: Bool = false) {

@@ -8,11 +8,15 @@
 /// `diagnostic`, never a crash.
 public struct ATStreamDecoder: Sendable {
     public let catalog: CommandCatalog
-    private var channels: [UInt32: ChannelDecoder] = [:]
+    /// Channel decoders, in the order their channels first appeared; mutated in place
+    /// through the array (a dictionary value would be copied on every record).
+    private var channels: [ChannelDecoder] = []
+    private var channelIndex: [UInt32: Int] = [:]
     private var nextTransactionID = 1
     private var output: [DecodedRecord] = []
     private var outputHead = 0
     private var lastChannel: UInt32?
+    private var lastChannelSlot: Int?
     public private(set) var isFinished = false
 
     public init(catalog: CommandCatalog = .standard) {
@@ -44,7 +48,7 @@ public struct ATStreamDecoder: Sendable {
         precondition(!isFinished, "feed after finish")
         // A record of another channel ends the current segments of the previous channel, so
         // transaction ids follow the order command lines were sent across channels.
-        if let previous = lastChannel, previous != channel, channels[previous] != nil {
+        if let previous = lastChannel, previous != channel, channelIndex[previous] != nil {
             withChannel(previous) { decoder, nextID in decoder.endSegments(nextID: &nextID) }
         }
         lastChannel = channel
@@ -57,19 +61,33 @@ public struct ATStreamDecoder: Sendable {
     public mutating func finish() {
         guard !isFinished else { return }
         isFinished = true
-        for key in channels.keys.sorted() {
+        for key in channelIndex.keys.sorted() {
             withChannel(key) { decoder, nextID in decoder.finish(nextID: &nextID) }
         }
     }
 
     private mutating func withChannel(_ channel: UInt32, _ body: (inout ChannelDecoder, inout Int) -> Void) {
-        if channels[channel] == nil {
-            channels[channel] = ChannelDecoder(channel: channel, catalog: catalog)
+        let index: Int
+        if let last = lastChannelSlot, channels[last].channel == channel {
+            index = last
+        } else if let known = channelIndex[channel] {
+            index = known
+        } else {
+            index = channels.count
+            channels.append(ChannelDecoder(channel: channel, catalog: catalog))
+            channelIndex[channel] = index
         }
-        body(&channels[channel]!, &nextTransactionID)
-        if !channels[channel]!.output.isEmpty {
-            output.append(contentsOf: channels[channel]!.output)
-            channels[channel]!.output.removeAll(keepingCapacity: true)
+        lastChannelSlot = index
+        body(&channels[index], &nextTransactionID)
+        guard !channels[index].output.isEmpty else { return }
+        if outputHead == output.count {
+            // The usual case: everything was taken already, so hand over the buffer.
+            output.removeAll(keepingCapacity: true)
+            outputHead = 0
+            swap(&output, &channels[index].output)
+        } else {
+            output.append(contentsOf: channels[index].output)
+            channels[index].output.removeAll(keepingCapacity: true)
         }
     }
 
@@ -100,9 +118,6 @@ public struct ATStreamDecoder: Sendable {
         outputHead = 0
     }
 
-    var channelWatermarks: [Timestamp] {
-        channels.values.compactMap(\.watermark)
-    }
 
     /// Decodes a whole sequence of records at once.
     public static func decode<S: Sequence>(_ records: S, catalog: CommandCatalog = .standard) -> [DecodedRecord]
@@ -124,6 +139,13 @@ extension ATStreamDecoder {
     /// transaction or the first byte not yet decoded, on any channel. `nil` when nothing is
     /// in progress.
     public var watermark: Timestamp? {
-        channelWatermarks.min()
+        var earliest: Timestamp?
+        for index in channels.indices {
+            if let time = channels[index].watermark, earliest.map({ time < $0 }) ?? true { earliest = time }
+        }
+        return earliest
     }
+
+    /// `true` when complete records are waiting to be taken.
+    public var hasRecords: Bool { outputHead < output.count }
 }

@@ -128,11 +128,21 @@ extension ChannelDecoder {
             lastCommands = commands
             lastCommandLine = line
         }
-        let main = effective.first(where: { catalog.command($0.name)?.prompt != nil
-                                             || catalog.command($0.name)?.transfer != nil
-                                             || catalog.command($0.name)?.countedResponse != nil }) ?? effective[0]
-        let spec = catalog.command(main.name)
-        let ownSpec = catalog.command(commands[0].name)
+        // One catalog lookup per command: the first command that shapes the traffic
+        // (prompt, transfer, counted answer) decides it; usually there is one command.
+        var main = effective[0]
+        var spec = catalog.command(main.name)
+        if effective.count > 1, spec.map({ $0.prompt == nil && $0.transfer == nil && $0.countedResponse == nil }) ?? true {
+            for candidate in effective.dropFirst() {
+                if let candidateSpec = catalog.command(candidate.name),
+                   candidateSpec.prompt != nil || candidateSpec.transfer != nil || candidateSpec.countedResponse != nil {
+                    main = candidate
+                    spec = candidateSpec
+                    break
+                }
+            }
+        }
+        let ownSpec = isRepeat || main.name != commands[0].name ? catalog.command(commands[0].name) : spec
 
         var transaction = Transaction(
             id: nextID, channel: channel, commandLine: line, commands: commands,
@@ -145,7 +155,7 @@ extension ChannelDecoder {
         nextID += 1
         // `A/` behaves like the line it repeats.
         let timedCommand = isRepeat ? effective[0] : commands[0]
-        let timedSpec = isRepeat ? catalog.command(effective[0].name) : ownSpec
+        let timedSpec = isRepeat ? (main.name == effective[0].name ? spec : catalog.command(effective[0].name)) : ownSpec
         if let timedSpec {
             transaction.maximumResponseTime = deadlines.resolve(timedSpec.responseTime, for: timedCommand)
         }

@@ -295,7 +295,7 @@ extension ChannelDecoder {
 
     /// Links an asynchronous result (`+QSSLOPEN: 4,0`) to the command it answers.
     private mutating func linkAsyncResult(_ urc: URCRecord) -> Int? {
-        guard !awaits.isEmpty else { return nil }
+        guard awaits.contains(where: { $0.result.urc == urc.name }) else { return nil }
         let parsed = urc.parsed
         for (index, wait) in awaits.enumerated().reversed() where wait.result.urc == urc.name {
             if let subtype = wait.result.subtype {

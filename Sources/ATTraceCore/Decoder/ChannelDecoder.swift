@@ -260,19 +260,26 @@ struct ChannelDecoder {
 
     /// The earliest time a record still to come from this channel could carry.
     var watermark: Timestamp? {
-        var times: [Timestamp] = []
-        if let first = pending.first { times.append(first.transaction.start) }
-        for queue in [host, modem, unknown] where !queue.isEmpty { times.append(queue.mark(at: 0).time) }
-        if let run = dataSession?.run?.builder.firstTime { times.append(run) }
-        if let escape = dataSession?.escape { times.append(escape.firstTime) }
+        var earliest: Timestamp?
+        func consider(_ time: Timestamp?) {
+            if let time, earliest.map({ time < $0 }) ?? true { earliest = time }
+        }
+        consider(pending.first?.transaction.start)
+        if !host.isEmpty { consider(host.mark(at: 0).time) }
+        if !modem.isEmpty { consider(modem.mark(at: 0).time) }
+        if !unknown.isEmpty { consider(unknown.mark(at: 0).time) }
+        if let session = dataSession {
+            consider(session.run?.builder.firstTime)
+            consider(session.escape?.firstTime)
+        }
         switch modemState {
         case .counted(let payload), .download(let payload):
-            if case .urc(let urc) = payload.owner { times.append(urc.time) }
+            if case .urc(let urc) = payload.owner { consider(urc.time) }
         case .followingLine(let urc):
-            times.append(urc.time)
+            consider(urc.time)
         case .lines, .data:
             break
         }
-        return times.min()
+        return earliest
     }
 }

@@ -56,6 +56,7 @@ public struct DeadlineContext: Hashable, Sendable {
     /// Learns from a finished transaction: `AT+QSSLCFG` writes answered `OK`, `+QSSLCFG:`
     /// query answers, and `AT+QSSLOPEN`.
     public mutating func observe(_ transaction: Transaction) {
+        guard transaction.commands.contains(where: { $0.name == "AT+QSSLCFG" || $0.name == "AT+QSSLOPEN" }) else { return }
         for command in transaction.commands where command.name == "AT+QSSLCFG" || command.name == "AT+QSSLOPEN" {
             if command.name == "AT+QSSLOPEN", command.form == .write,
                let context = command.integer(1), let client = command.integer(2) {

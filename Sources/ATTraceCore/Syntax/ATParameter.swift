@@ -28,7 +28,52 @@ public struct ATParameter: Hashable, Sendable, CustomStringConvertible {
 /// Splits a parameter list (`1,"a,b",,3`) at commas outside double quotes.
 enum ParameterList {
     /// Splits `bytes`; `unbalancedQuotes` reports a missing closing quote.
+    ///
+    /// The common shapes (`1`, ` 1 `, `"text"`, ` "text" `) are cut by index without
+    /// intermediate buffers; anything else (text next to a quoted part, an unbalanced quote)
+    /// takes the general path.
     static func split(_ bytes: ArraySlice<UInt8>) -> (parameters: [ATParameter], unbalancedQuotes: Bool) {
+        guard !bytes.isEmpty else { return ([], false) }
+        var parameters: [ATParameter] = []
+        parameters.reserveCapacity(8)
+        var index = bytes.startIndex
+        let end = bytes.endIndex
+        while true {
+            var start = index
+            while start < end, bytes[start] == 0x20 { start += 1 }
+            if start < end, bytes[start] == UInt8(ascii: "\"") {
+                var close = start + 1
+                while close < end, bytes[close] != UInt8(ascii: "\"") { close += 1 }
+                guard close < end else { return splitGenerally(bytes) }
+                var after = close + 1
+                while after < end, bytes[after] == 0x20 { after += 1 }
+                guard after == end || bytes[after] == UInt8(ascii: ",") else { return splitGenerally(bytes) }
+                parameters.append(ATParameter(text: String(decoding: bytes[(start + 1)..<close], as: UTF8.self),
+                                              isQuoted: true))
+                index = after
+            } else {
+                var stop = start
+                while stop < end, bytes[stop] != UInt8(ascii: ",") {
+                    if bytes[stop] == UInt8(ascii: "\"") { return splitGenerally(bytes) }
+                    stop += 1
+                }
+                var trimmed = stop
+                while trimmed > start, bytes[trimmed - 1] == 0x20 { trimmed -= 1 }
+                parameters.append(ATParameter(text: String(decoding: bytes[start..<trimmed], as: UTF8.self)))
+                index = stop
+            }
+            if index >= end { break }
+            index += 1  // the comma
+            if index == end {
+                parameters.append(ATParameter(text: ""))
+                break
+            }
+        }
+        return (parameters, false)
+    }
+
+    /// The general splitter: keeps text next to quoted parts and reports unbalanced quotes.
+    static func splitGenerally(_ bytes: ArraySlice<UInt8>) -> (parameters: [ATParameter], unbalancedQuotes: Bool) {
         var parameters: [ATParameter] = []
         var current: [UInt8] = []
         var quoted = false

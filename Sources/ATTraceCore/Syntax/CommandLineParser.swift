@@ -68,17 +68,14 @@ public enum CommandLineParser {
 
     private static func parseExtended(_ body: ArraySlice<UInt8>, _ index: inout Int) -> ATCommand {
         let end = body.endIndex
-        var name: [UInt8] = [UInt8(ascii: "A"), UInt8(ascii: "T"), body[index]]
+        let nameStart = index
         index += 1
-        while index < end, isNameCharacter(body[index]) {
-            name.append(upper(body[index]))
-            index += 1
-        }
+        while index < end, isNameCharacter(body[index]) { index += 1 }
         var issues: [String] = []
-        if name.count == 3 {
-            issues.append("command name missing after '\(printable(name[2]))'")
+        if index - nameStart == 1 {
+            issues.append("command name missing after '\(printable(body[nameStart]))'")
         }
-        let nameText = String(decoding: name, as: UTF8.self)
+        let nameText = canonicalName(body[nameStart..<index])
         // Spaces may separate the name from its form characters.
         while index < end, body[index] == 0x20 { index += 1 }
         guard index < end else {
@@ -193,6 +190,24 @@ public enum CommandLineParser {
         while index < body.endIndex, isDigit(body[index]) { index += 1 }
         guard index > start else { return [] }
         return [ATParameter(text: String(decoding: body[start..<index], as: UTF8.self))]
+    }
+
+    /// `AT` + the name in upper case, built without a heap buffer for names up to 62 bytes.
+    static func canonicalName(_ name: ArraySlice<UInt8>) -> String {
+        let length = name.count + 2
+        guard length <= 64 else {
+            return "AT" + String(decoding: name.map(upper), as: UTF8.self)
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+            buffer[0] = UInt8(ascii: "A")
+            buffer[1] = UInt8(ascii: "T")
+            var offset = 2
+            for byte in name {
+                buffer[offset] = upper(byte)
+                offset += 1
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<length]), as: UTF8.self)
+        }
     }
 
     // MARK: - Character classes
