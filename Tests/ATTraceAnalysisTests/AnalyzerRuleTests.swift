@@ -264,3 +264,16 @@ import ATTraceCore
         }
     }
 }
+
+/// Docs/Findings.md documents every rule of the registry with its severity.
+@Suite struct FindingsDocumentationTests {
+    @Test func everyRuleIsDocumented() throws {
+        let url = AnalyzerHarness.samples.deletingLastPathComponent().appendingPathComponent("Docs/Findings.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        for rule in FindingRegistry.rules {
+            #expect(text.contains("### \(rule.id.rawValue)\n"), "Docs/Findings.md has no section for \(rule.id)")
+            #expect(text.contains("| [`\(rule.id.rawValue)`]") && text.contains("| \(rule.severity.rawValue) |"),
+                    "Docs/Findings.md does not list \(rule.id) as \(rule.severity)")
+        }
+    }
+}
