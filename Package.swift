@@ -36,7 +36,7 @@ let package = Package(
         // Benchmark: generates a realistic capture and measures attrace against a bare
         // libpcap loop and tshark (not a timed test).
         .executableTarget(name: "attrace-bench", dependencies: [
-            "ATTraceCore", "ATTraceIO", "ATTraceSimulation", "CPcap",
+            "ATTraceCore", "ATTraceAnalysis", "ATTraceIO", "ATTraceSimulation", "CPcap",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

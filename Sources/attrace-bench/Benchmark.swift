@@ -51,7 +51,14 @@ struct Benchmark: ParsableCommand {
     @Option(help: .hidden)
     var loop: String?
 
+    @Option(help: ArgumentHelp("Time the decoder and the analyzer in process over this capture (best of 5).", valueName: "capture"))
+    var stages: String?
+
     mutating func run() throws {
+        if let stages {
+            try StageTimer.run(path: stages, repetitions: 5)
+            return
+        }
         if let loop {
             // Child mode: the bare libpcap loop, measured in its own process.
             let (records, bytes) = try Self.bareLoop(path: loop)

@@ -139,11 +139,14 @@ extension ATStreamDecoder {
     /// transaction or the first byte not yet decoded, on any channel. `nil` when nothing is
     /// in progress.
     public var watermark: Timestamp? {
-        var earliest: Timestamp?
-        for index in channels.indices {
-            if let time = channels[index].watermark, earliest.map({ time < $0 }) ?? true { earliest = time }
+        // `mutating get`: reading each channel in place instead of copying it out of the array.
+        mutating get {
+            var earliest: Timestamp?
+            for index in channels.indices {
+                if let time = channels[index].watermark, earliest.map({ time < $0 }) ?? true { earliest = time }
+            }
+            return earliest
         }
-        return earliest
     }
 
     /// `true` when complete records are waiting to be taken.

@@ -51,6 +51,7 @@ struct ByteQueue {
 
     mutating func append(_ bytes: UnsafeRawBufferPointer, time: Timestamp, frame: Int, isInferred: Bool) {
         guard !bytes.isEmpty else { return }
+        compactIfNeeded()
         let position = base + storage.count
         if markHead < marks.count, let last = marks.last, last.time == time, last.frame == frame,
            last.isInferred == isInferred {
@@ -160,6 +161,20 @@ struct ByteQueue {
         return length == pattern.count ? .matched : .partial
     }
 
+    /// ``compare(_:at:)`` for an echo: `line` followed by `terminator`, compared without
+    /// building the pattern.
+    func compare(echoOf line: [UInt8], terminator: UInt8?, at offset: Int) -> PrefixMatch {
+        switch compare(line[...], at: offset) {
+        case .mismatch: return .mismatch
+        case .partial: return .partial
+        case .matched:
+            guard let terminator else { return .matched }
+            let position = offset + line.count
+            if position == count { return .partial }
+            return self[position] == terminator ? .matched : .mismatch
+        }
+    }
+
     enum PrefixMatch {
         case matched
         case partial
@@ -177,7 +192,6 @@ struct ByteQueue {
         while markHead + 1 < marks.count, marks[markHead + 1].position <= position {
             markHead += 1
         }
-        compactIfNeeded()
         return result
     }
 
@@ -215,18 +229,16 @@ struct ByteQueue {
         return nil
     }
 
+    /// Drops consumed bytes before new ones are appended. Done here rather than in
+    /// `consume`, where slices of the storage are often still alive: compacting a shared
+    /// buffer would copy it.
     private mutating func compactIfNeeded() {
         if head == storage.count {
             base += storage.count
             storage.removeAll(keepingCapacity: true)
             head = 0
-            if let last = marks.last {
-                marks.removeAll(keepingCapacity: true)
-                markHead = 0
-                // Keep the last mark: later bytes of the same record may still arrive
-                // through `append` only with a new mark, so it is safe to drop.
-                _ = last
-            }
+            marks.removeAll(keepingCapacity: true)
+            markHead = 0
             return
         }
         if head >= 65_536 && head * 2 >= storage.count {

@@ -87,8 +87,7 @@ extension ChannelDecoder {
         let line = host.array(leading..<lineEnd)
         let firstMark = host.mark(at: leading)
         let terminatorMark = host.mark(at: Swift.max(leading, lineEnd - (isRepeat ? 1 : 0)))
-        let echoEnd = isRepeat ? lineEnd : Swift.min(lineEnd + 1, total)
-        let echoBytes = host.array(leading..<echoEnd)
+        let echoTerminator: UInt8? = isRepeat || lineEnd >= total ? nil : host[lineEnd]
         let span = host.consume(total)
         lastHostByteTime = span.lastTime
         let commandEnd = terminatorMark.time
@@ -184,7 +183,7 @@ extension ChannelDecoder {
         }
         let pendingTransaction = PendingTransaction(
             transaction: transaction, effectiveCommands: effective, spec: spec,
-            echoBytes: echoBytes, echo: .expected, promptPayload: promptPayload,
+            echoTerminator: echoTerminator, echo: .expected, promptPayload: promptPayload,
             uploadLength: uploadLength, download: download,
             countedResponse: main.form == .write ? spec?.countedResponse : nil,
             acknowledgesUpload: main.name == "AT+QFUPL" && main.integer(3) == 1,

@@ -89,10 +89,7 @@ extension ChannelDecoder {
             || (content.count == 2 && CommandLineParser.upper(content.first!) == UInt8(ascii: "A")
                 && content.last == UInt8(ascii: "/"))
         if isCommand {
-            let isEcho = pending.contains(where: { $0.echo == .expected
-                && $0.echoBytes.count >= content.count && $0.echoBytes.starts(with: content)
-                && ($0.echoBytes.count == content.count
-                    || $0.echoBytes[content.count] == Self.carriageReturn) })
+            let isEcho = pending.contains(where: { $0.echo == .expected && $0.echoStarts(with: content) })
             return Attribution(direction: isEcho ? .modem : .host, length: total, isComplete: true)
         }
         return Attribution(direction: .modem, length: total, isComplete: true)

@@ -33,11 +33,12 @@ extension ChannelDecoder {
             var start = 0
             while start < modem.count, Self.isLineEnd(modem[start]) { start += 1 }
             if start == modem.count { return false }
-            switch modem.compare(pending[index].echoBytes[...], at: start) {
+            switch modem.compare(echoOf: pending[index].transaction.commandLine,
+                                 terminator: pending[index].echoTerminator, at: start) {
             case .matched:
-                var length = start + pending[index].echoBytes.count
+                var length = start + pending[index].echoLength
                 if length < modem.count, modem[length] == Self.lineFeed,
-                   pending[index].echoBytes.last == Self.carriageReturn {
+                   pending[index].echoTerminator == Self.carriageReturn {
                     length += 1
                 }
                 let span = modem.consume(length)
@@ -145,8 +146,14 @@ extension ChannelDecoder {
                                  ? String(decoding: line, as: UTF8.self) : nil)
 
         if let index = owner {
-            let isOwnResponse = prefix.map { responseBelongs(prefix: $0, to: pending[index]) } ?? (urcName == nil)
-            if isOwnResponse && !isAsyncResult(prefix: prefix, line: line, of: pending[index]) {
+            // Plain calls, not closures: a closure capturing `self` here would copy the decoder.
+            let isOwnResponse: Bool
+            if let prefix {
+                isOwnResponse = Self.responseBelongs(prefix: prefix, to: pending[index], catalog: catalog)
+            } else {
+                isOwnResponse = urcName == nil
+            }
+            if isOwnResponse && !Self.isAsyncResult(prefix: prefix, of: pending[index]) {
                 if Self.looksLikeGarbage(line) {
                     modemDiagnostic(.modemGarbage, length: total,
                                     message: "module bytes that are not text: \(Self.preview(line))")
@@ -157,8 +164,8 @@ extension ChannelDecoder {
             }
         }
         if let urcName {
-            emitURC(name: urcName, contentStart: contentStart, contentEnd: contentEnd, total: total,
-                    during: owner.map { pending[$0].id })
+            let during: Int? = if let owner { pending[owner].id } else { nil }
+            emitURC(name: urcName, contentStart: contentStart, contentEnd: contentEnd, total: total, during: during)
             return
         }
         if Self.looksLikeGarbage(line) {
@@ -172,7 +179,8 @@ extension ChannelDecoder {
 
     /// `true` when a `+NAME:` line answers the pending command: its own prefix, the prefix
     /// of another command on the same line, or a prefix the catalog lists.
-    private func responseBelongs(prefix: String, to transaction: PendingTransaction) -> Bool {
+    private static func responseBelongs(prefix: String, to transaction: PendingTransaction,
+                                        catalog: CommandCatalog) -> Bool {
         for command in transaction.effectiveCommands {
             if command.name.utf8.count == prefix.utf8.count + 2, command.name.hasSuffix(prefix) { return true }
             if let spec = catalog.command(command.name), spec.extraResponsePrefixes.contains(prefix) { return true }
@@ -182,7 +190,7 @@ extension ChannelDecoder {
 
     /// `+QSSLOPEN: 4,0` is the asynchronous result even while `AT+QSSLOPEN` is pending,
     /// unless the pending command is the test form (quectel-ssl.md §7).
-    private func isAsyncResult(prefix: String?, line: ArraySlice<UInt8>, of transaction: PendingTransaction) -> Bool {
+    private static func isAsyncResult(prefix: String?, of transaction: PendingTransaction) -> Bool {
         guard let prefix, transaction.transaction.form != .test, let spec = transaction.spec else { return false }
         return spec.asyncResults.contains(where: { $0.urc == prefix && $0.subtype == nil })
             && transaction.transaction.form == .write
@@ -199,7 +207,7 @@ extension ChannelDecoder {
         if let counted = pending[index].countedResponse, let length = counted.length(of: ResponseLine(text)) {
             let owner = pending[index].id
             if length == 0 {
-                pending[index].transaction.rx = appendedPayload(pending[index].transaction.rx,
+                pending[index].transaction.rx = Self.appendedPayload(pending[index].transaction.rx,
                     Payload(bytes: [], declaredLength: 0, time: span.lastTime, endTime: span.lastTime, end: .count))
             } else {
                 modemState = .counted(ModemPayload(owner: .transaction(owner), declaredLength: length, kind: nil,
@@ -366,7 +374,7 @@ extension ChannelDecoder {
         return high * 3 > line.count
     }
 
-    func appendedPayload(_ existing: Payload?, _ next: Payload) -> Payload {
+    static func appendedPayload(_ existing: Payload?, _ next: Payload) -> Payload {
         guard var existing else { return next }
         existing.bytes.append(contentsOf: next.bytes.prefix(Swift.max(0, Payload.storageLimit - existing.bytes.count)))
         existing.length += next.length

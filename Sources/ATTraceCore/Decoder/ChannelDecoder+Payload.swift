@@ -129,7 +129,7 @@ extension ChannelDecoder {
             }
             let defaultTime = span?.lastTime ?? pending[index].transaction.commandEnd
             let result = payload.builder.payload(end: end, defaultTime: defaultTime)
-            pending[index].transaction.rx = appendedPayload(pending[index].transaction.rx, result)
+            pending[index].transaction.rx = Self.appendedPayload(pending[index].transaction.rx, result)
             if payload.builder.isInferred { pending[index].transaction.hasInferredDirection = true }
         case .urc(var urc):
             let defaultTime = span?.lastTime ?? urc.time
@@ -212,7 +212,8 @@ extension ChannelDecoder {
         if let index = pending.firstIndex(where: { $0.echo == .expected }) {
             var start = 0
             while start < modem.count, Self.isLineEnd(modem[start]) { start += 1 }
-            if start < modem.count, modem.compare(pending[index].echoBytes[...], at: start) == .partial {
+            if start < modem.count, modem.compare(echoOf: pending[index].transaction.commandLine,
+                                                       terminator: pending[index].echoTerminator, at: start) == .partial {
                 let count = modem.count
                 let span = modem.consume(count)
                 pending[index].transaction.hasEcho = true

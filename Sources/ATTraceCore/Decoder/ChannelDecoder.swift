@@ -176,7 +176,8 @@ struct ChannelDecoder {
             while start < modem.count, Self.isLineEnd(modem[start]) { start += 1 }
             if start < modem.count, modem.firstLineEnd(from: start) == nil,
                Self.looksLikeGarbage(modem.bytes(start..<modem.count)),
-               !pending.contains(where: { $0.echo == .expected && modem.compare($0.echoBytes[...], at: start) == .partial }) {
+               !pending.contains(where: { $0.echo == .expected && modem.compare(echoOf: $0.transaction.commandLine, terminator: $0.echoTerminator,
+                                                                         at: start) == .partial }) {
                 modemDiagnostic(.modemGarbage, length: modem.count,
                                 message: "module bytes that are not text: \(Self.preview(modem.bytes(start..<modem.count)))")
             }
@@ -197,13 +198,12 @@ struct ChannelDecoder {
     /// Processes both queues until neither makes progress, starting with `first`.
     mutating func pump(first: Direction, nextID: inout Int) {
         var progress = true
-        var order: [Direction] = first == .modem ? [.modem, .host] : [.host, .modem]
-        if first == .unknown { order = [.host, .modem] }
+        let second: Direction = first == .modem ? .host : .modem
+        let first: Direction = first == .modem ? .modem : .host
         while progress {
             progress = false
-            for direction in order {
-                while step(direction, nextID: &nextID) { progress = true }
-            }
+            while step(first, nextID: &nextID) { progress = true }
+            while step(second, nextID: &nextID) { progress = true }
             // One attribution at a time: the next decision needs the state it produces.
             if stepUnknown(force: false, nextID: &nextID) { progress = true }
         }
@@ -260,26 +260,29 @@ struct ChannelDecoder {
 
     /// The earliest time a record still to come from this channel could carry.
     var watermark: Timestamp? {
-        var earliest: Timestamp?
-        func consider(_ time: Timestamp?) {
-            if let time, earliest.map({ time < $0 }) ?? true { earliest = time }
+        // `mutating get` so the queues are read in place, not copied.
+        mutating get {
+            var earliest: Timestamp?
+            func consider(_ time: Timestamp?) {
+                if let time, earliest.map({ time < $0 }) ?? true { earliest = time }
+            }
+            consider(pending.first?.transaction.start)
+            if !host.isEmpty { consider(host.mark(at: 0).time) }
+            if !modem.isEmpty { consider(modem.mark(at: 0).time) }
+            if !unknown.isEmpty { consider(unknown.mark(at: 0).time) }
+            if let session = dataSession {
+                consider(session.run?.builder.firstTime)
+                consider(session.escape?.firstTime)
+            }
+            switch modemState {
+            case .counted(let payload), .download(let payload):
+                if case .urc(let urc) = payload.owner { consider(urc.time) }
+            case .followingLine(let urc):
+                consider(urc.time)
+            case .lines, .data:
+                break
+            }
+            return earliest
         }
-        consider(pending.first?.transaction.start)
-        if !host.isEmpty { consider(host.mark(at: 0).time) }
-        if !modem.isEmpty { consider(modem.mark(at: 0).time) }
-        if !unknown.isEmpty { consider(unknown.mark(at: 0).time) }
-        if let session = dataSession {
-            consider(session.run?.builder.firstTime)
-            consider(session.escape?.firstTime)
-        }
-        switch modemState {
-        case .counted(let payload), .download(let payload):
-            if case .urc(let urc) = payload.owner { consider(urc.time) }
-        case .followingLine(let urc):
-            consider(urc.time)
-        case .lines, .data:
-            break
-        }
-        return earliest
     }
 }

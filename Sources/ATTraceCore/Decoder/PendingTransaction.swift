@@ -4,8 +4,9 @@ struct PendingTransaction {
     /// The commands that decide the traffic: the line's own, or for `A/` the repeated line's.
     var effectiveCommands: [ATCommand]
     var spec: CommandSpec?
-    /// The bytes an echoing module would repeat (command line and terminator).
-    var echoBytes: [UInt8]
+    /// The terminator an echoing module repeats after the command line (`nil` for `A/`,
+    /// which has none); the echo is `transaction.commandLine` followed by it.
+    var echoTerminator: UInt8?
     var echo: EchoState
     /// What the command's `> ` prompt would introduce, if it prompts.
     var promptPayload: PromptPayload?
@@ -32,6 +33,19 @@ struct PendingTransaction {
     }
 
     var id: Int { transaction.id }
+
+    /// The length of the echo: the command line and its terminator.
+    var echoLength: Int { transaction.commandLine.count + (echoTerminator == nil ? 0 : 1) }
+
+    /// `true` when `content` (a line without its line end) is the echo.
+    func echoStarts(with content: ArraySlice<UInt8>) -> Bool {
+        let line = transaction.commandLine
+        if content.count == line.count {
+            return (echoTerminator == nil || echoTerminator == 0x0D) && line.elementsEqual(content)
+        }
+        return content.count == line.count + 1 && echoTerminator == content.last
+            && line.elementsEqual(content.dropLast())
+    }
 
     mutating func absorb(_ span: ByteQueue.Span, modemBytes: Int = 0, hostBytes: Int = 0) {
         transaction.modemByteCount += modemBytes

@@ -12,10 +12,7 @@ public struct ResponseLine: Hashable, Sendable {
             self.fields = []
             return
         }
-        var name = [UInt8]()
-        name.reserveCapacity(colon - line.startIndex)
-        for byte in line[line.startIndex..<colon] { name.append(CommandLineParser.upper(byte)) }
-        self.prefix = String(decoding: name, as: UTF8.self)
+        self.prefix = ResponseLine.canonicalName(line[line.startIndex..<colon], keepingSpaces: true)
         self.fields = ParameterList.split(line[(colon + 1)...]).parameters
     }
 
@@ -40,11 +37,19 @@ public struct ResponseLine: Hashable, Sendable {
     /// The prefix of `line` without building the fields (cheap classification).
     public static func prefix(of line: ArraySlice<UInt8>) -> String? {
         guard let colon = prefixEnd(line) else { return nil }
-        var name = [UInt8]()
-        for byte in line[line.startIndex..<colon] where byte != 0x20 {
-            name.append(CommandLineParser.upper(byte))
+        return canonicalName(line[line.startIndex..<colon], keepingSpaces: false)
+    }
+
+    /// `name` upper-cased (and without spaces unless `keepingSpaces`); built straight from
+    /// the bytes in the usual case where it already is (no intermediate buffer).
+    static func canonicalName(_ name: ArraySlice<UInt8>, keepingSpaces: Bool) -> String {
+        if !name.contains(where: { ($0 == 0x20 && !keepingSpaces) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }) {
+            return String(decoding: name, as: UTF8.self)
         }
-        return String(decoding: name, as: UTF8.self)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(name.count)
+        for byte in name where byte != 0x20 || keepingSpaces { bytes.append(CommandLineParser.upper(byte)) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public func field(_ index: Int) -> ATParameter? {

@@ -1,0 +1,57 @@
+import ATTraceAnalysis
+import ATTraceCore
+import ATTraceIO
+
+/// `attrace-bench --stages FILE`: times the decoder alone, then decoder and analyzer, in
+/// process over a capture held in memory, best of several runs. A busy machine disturbs it
+/// less than whole-process timings, so it is the measurement to use while optimizing.
+enum StageTimer {
+    static func run(path: String, repetitions: Int) throws {
+        let reader = try CaptureReader(path: path)
+        var records: [CaptureRecord] = []
+        var bytes = 0
+        while let record = reader.next() {
+            if case .chunk(let chunk) = record { bytes += chunk.bytes.count }
+            records.append(record)
+        }
+        print("records: \(records.count), serial bytes: \(bytes)")
+        var bestDecode = Double.infinity
+        var bestAnalyze = Double.infinity
+        var produced = 0
+        var findings = 0
+        for _ in 0..<repetitions {
+            var started = Benchmark.now()
+            var decoder = ATStreamDecoder()
+            produced = 0
+            for record in records {
+                decoder.feed(record)
+                while decoder.nextRecord() != nil { produced += 1 }
+            }
+            decoder.finish()
+            while decoder.nextRecord() != nil { produced += 1 }
+            bestDecode = min(bestDecode, Benchmark.now() - started)
+
+            started = Benchmark.now()
+            decoder = ATStreamDecoder()
+            var analyzer = Analyzer()
+            findings = 0
+            for record in records {
+                decoder.feed(record)
+                guard decoder.hasRecords else { continue }
+                let watermark = decoder.watermark
+                while let decoded = decoder.nextRecord() {
+                    analyzer.consume(decoded, watermark: watermark)
+                }
+                while analyzer.nextFinding() != nil { findings += 1 }
+            }
+            decoder.finish()
+            while let decoded = decoder.nextRecord() { analyzer.consume(decoded, watermark: nil) }
+            analyzer.finish(endTime: nil)
+            while analyzer.nextFinding() != nil { findings += 1 }
+            bestAnalyze = min(bestAnalyze, Benchmark.now() - started)
+        }
+        let megabytes = Double(bytes) / 1e6
+        print("decode:          \(Int(bestDecode * 1000)) ms, \(Int(megabytes / bestDecode)) MB/s of serial bytes, \(produced) records out")
+        print("decode+analyze:  \(Int(bestAnalyze * 1000)) ms, \(Int(megabytes / bestAnalyze)) MB/s, \(findings) findings")
+    }
+}
