@@ -31,7 +31,7 @@ public struct Analyzer: Sendable {
     var lastCommand: String?
     /// Final-result times of recent transactions: a pipelined command's response time runs
     /// from the previous command's answer, when the module could start on it.
-    var recentFinals: [Int: Timestamp] = [:]
+    var recentFinals = RecentFinals()
     /// The last undecodable module output, to report a burst of garbage once.
     var lastUndecodable: Timestamp?
     var now: Timestamp?

@@ -136,7 +136,7 @@ struct AnalyzeCommand: ParsableCommand {
         var json = FindingJSONFormatter()
         json.inputName = multiple ? source.name : nil
         var report = AnalysisReportFormatter(useColor: useColor)
-        var progress = ProgressReporter(label: "attrace analyze \(source.name)", path: path)
+        let progress = ProgressReporter(label: "attrace analyze \(source.name)", path: path)
         var run = DecodingRun()
         func emit(_ finding: Finding, _ out: inout ByteWriter) {
             summary.count(finding)
@@ -145,7 +145,7 @@ struct AnalyzeCommand: ParsableCommand {
             case .text: report.add(finding)
             }
         }
-        try run.run(source, progress: &progress) { record, context in
+        try run.runConcurrently(source, progress: progress) { record, context in
             if json.origin == nil { json.origin = context.origin; report.origin = context.origin }
             analyzer.consume(record, watermark: context.watermark)
             while let finding = analyzer.nextFinding() { emit(finding, &out) }

@@ -47,14 +47,14 @@ struct DecodeCommand: ParsableCommand {
                 if index > 0 { out.write("\n") }
                 out.write("== \(source.name) ==\n")
             }
-            var progress = ProgressReporter(label: "attrace decode \(source.name)", path: path)
+            let progress = ProgressReporter(label: "attrace decode \(source.name)", path: path)
             var run = DecodingRun()
             run.needsWatermark = format == .text
             switch format {
             case .json:
                 var formatter = JSONLinesFormatter()
                 formatter.inputName = input.inputs.count > 1 ? source.name : nil
-                try run.run(source, progress: &progress) { record, context in
+                try run.runConcurrently(source, progress: progress) { record, context in
                     if formatter.origin == nil { formatter.origin = context.origin ?? record.time }
                     guard channel == nil || record.channel == channel else { return }
                     formatter.write(record, to: &out)
@@ -62,7 +62,7 @@ struct DecodeCommand: ParsableCommand {
             case .text:
                 var formatter = TextTimelineFormatter(timeStyle: time, useColor: useColor, showHex: hex)
                 var ordered = TimeOrderedBuffer()
-                try run.run(source, progress: &progress) { record, context in
+                try run.runConcurrently(source, progress: progress) { record, context in
                     if formatter.origin == nil { formatter.origin = context.origin ?? record.time }
                     guard channel == nil || record.channel == channel else { return }
                     ordered.insert(record)

@@ -37,7 +37,6 @@ extension Analyzer {
         deadlines.observe(t)
         if let final = t.final {
             recentFinals[t.id] = final.time
-            if recentFinals.count > 256 { recentFinals = recentFinals.filter { $0.key > t.id - 128 } }
         }
         checkResult(t)
         checkTiming(t)

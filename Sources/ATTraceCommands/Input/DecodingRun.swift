@@ -20,6 +20,8 @@ struct DecodingRun {
         var origin: Timestamp?
         /// No record still to come sorts before this time (see `TimeOrderedBuffer`).
         var watermark: Timestamp?
+        /// Serial bytes read so far (bounds what is handed on at once).
+        var inputBytes = 0
     }
 
     mutating func run(_ source: RecordSource, progress: inout ProgressReporter,
@@ -38,7 +40,8 @@ struct DecodingRun {
             }
             progress.advance(records: recordCount, bytes: byteCount)
             if decoder.hasRecords {
-                let context = Context(origin: origin, watermark: needsWatermark ? decoder.watermark : nil)
+                let context = Context(origin: origin, watermark: needsWatermark ? decoder.watermark : nil,
+                                      inputBytes: byteCount)
                 while let record = decoder.nextRecord() {
                     try onRecord(record, context)
                 }
@@ -46,7 +49,7 @@ struct DecodingRun {
         }
         decoder.finish()
         while let record = decoder.nextRecord() {
-            try onRecord(record, Context(origin: origin, watermark: nil))
+            try onRecord(record, Context(origin: origin, watermark: nil, inputBytes: byteCount))
         }
         progress.finish()
     }

@@ -11,8 +11,14 @@ extension ChannelDecoder {
         guard !host.isEmpty else { return false }
         switch hostState {
         case .command: return hostCommandStep(nextID: &nextID)
-        case .payload(let payload): return hostPayloadStep(payload, isUpload: false)
-        case .upload(let payload): return hostPayloadStep(payload, isUpload: true)
+        case .payload(var payload):
+            // The state is cleared while the payload grows, so its bytes are not shared (and
+            // copied) on every append; the step puts it back.
+            hostState = .command
+            return hostPayloadStep(&payload, isUpload: false)
+        case .upload(var payload):
+            hostState = .command
+            return hostPayloadStep(&payload, isUpload: true)
         case .data: return hostDataStep()
         }
     }
@@ -98,21 +104,21 @@ extension ChannelDecoder {
         var pipelinedAfter: Int?
         var index = 0
         while index < pending.count {
-            let candidate = pending[index]
-            if candidate.transaction.final != nil {
+            // Fields read in place: a copy of the pending transaction costs more than the test.
+            if pending[index].transaction.final != nil {
                 index += 1
                 continue
             }
-            if candidate.isCancelled {
+            if pending[index].isCancelled {
                 completeTransaction(at: index, final: nil, status: .cancelled)
                 continue
             }
-            if commandEnd.since(candidate.transaction.latencyStart) > candidate.deadline {
+            if commandEnd.since(pending[index].transaction.latencyStart) > pending[index].deadline {
                 pending[index].transaction.abandonment = .nextCommand(firstMark.time)
                 completeTransaction(at: index, final: nil, status: .unanswered)
                 continue
             }
-            pipelinedAfter = candidate.id
+            pipelinedAfter = pending[index].id
             index += 1
         }
 
@@ -194,8 +200,7 @@ extension ChannelDecoder {
 
     // MARK: - Payloads and uploads
 
-    private mutating func hostPayloadStep(_ state: HostPayload, isUpload: Bool) -> Bool {
-        var payload = state
+    private mutating func hostPayloadStep(_ payload: inout HostPayload, isUpload: Bool) -> Bool {
         guard let index = pendingIndex(payload.owner) else {
             hostState = .command
             return true

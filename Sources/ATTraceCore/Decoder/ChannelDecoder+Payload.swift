@@ -34,13 +34,21 @@ extension ChannelDecoder {
     }
 
     mutating func downloadStep(_ state: ModemPayload) -> Bool {
-        guard let dataEnd = downloadEnd(state.kind) else {
+        let (end, resume) = downloadEnd(state.kind, from: state.searchedUpTo)
+        guard let dataEnd = end else {
             if modem.count > Self.maximumHeldPayload {
                 var payload = state
                 let take = modem.count - 64
                 commit(take, dataBytes: take, into: &payload)
+                payload.searchedUpTo = 0
                 modemState = .download(payload)
                 return true
+            }
+            if resume != state.searchedUpTo {
+                // Offsets already ruled out are not searched again when more data arrives.
+                var payload = state
+                payload.searchedUpTo = resume
+                modemState = .download(payload)
             }
             return false
         }
@@ -51,40 +59,49 @@ extension ChannelDecoder {
         return true
     }
 
-    /// Where a download's data ends, or `nil` when its closing line has not arrived.
-    private func downloadEnd(_ kind: DownloadKind?) -> Int? {
+    /// Where a download's data ends (`nil` when its closing line has not arrived), and the
+    /// offset from which a later search must start (every earlier one is ruled out).
+    private func downloadEnd(_ kind: DownloadKind?, from start: Int) -> (end: Int?, resume: Int) {
         switch kind {
         case .untilSizeLine(let prefix)?:
             let marker = Array((prefix + ":").utf8)
-            var from = 0
+            var from = start
             while let position = find(marker, from: from) {
-                guard let lineEnd = modem.firstLineEnd(from: position) else { return nil }
+                guard let lineEnd = modem.firstLineEnd(from: position) else { return (nil, position) }
                 let size = ResponseLine(modem.bytes(position..<lineEnd)).integer(0).map(Int.init)
                 let afterCRLF = position >= 2 && modem[position - 2] == Self.carriageReturn
                     && modem[position - 1] == Self.lineFeed ? position - 2 : nil
                 if let size {
-                    if size == afterCRLF { return afterCRLF }
-                    if size == position { return position }
+                    if size == afterCRLF { return (afterCRLF, start) }
+                    if size == position { return (position, start) }
                 }
                 from = position + 1
             }
-            return nil
+            return (nil, Self.resumeOffset(from: from, patternLength: marker.count, queued: modem.count))
         case .untilOKThen(let prefix)?:
             let closing = Array((prefix + ":").utf8)
-            var from = 0
+            var from = start
             while let position = find(Self.okLine, from: from) {
                 var next = position + Self.okLine.count
                 while next < modem.count, Self.isLineEnd(modem[next]) { next += 1 }
                 switch modem.compare(closing[...], at: next) {
-                case .matched: return position
-                case .partial: return nil
+                case .matched: return (position, start)
+                case .partial: return (nil, position)
                 case .mismatch: from = position + 1
                 }
             }
-            return nil
+            return (nil, Self.resumeOffset(from: from, patternLength: Self.okLine.count, queued: modem.count))
         case .connectLength?, nil:
-            return find(Self.okLine, from: 0)
+            let end = find(Self.okLine, from: start)
+            return (end, end == nil ? Self.resumeOffset(from: start, patternLength: Self.okLine.count, queued: modem.count)
+                                    : start)
         }
+    }
+
+    /// After a search from `from` found nothing: the first offset where the pattern could
+    /// still start once more bytes arrive.
+    private static func resumeOffset(from: Int, patternLength: Int, queued: Int) -> Int {
+        Swift.max(from, queued - patternLength + 1, 0)
     }
 
     func find(_ pattern: [UInt8], from: Int) -> Int? {

@@ -88,6 +88,8 @@ struct ChannelDecoder {
         var builder: PayloadBuilder
         /// Every byte consumed for this payload (data and tolerated framing).
         var consumedBytes = 0
+        /// Offsets below this were searched for the closing line already (downloads).
+        var searchedUpTo = 0
         var remaining: Int { (declaredLength ?? 0) - builder.length }
     }
 
@@ -258,6 +260,19 @@ struct ChannelDecoder {
         output.append(record)
     }
 
+    /// The time of the URC a module payload in progress belongs to.
+    private var modemPayloadURCTime: Timestamp? {
+        switch modemState {
+        case .counted(let payload), .download(let payload):
+            if case .urc(let urc) = payload.owner { return urc.time }
+            return nil
+        case .followingLine(let urc):
+            return urc.time
+        case .lines, .data:
+            return nil
+        }
+    }
+
     /// The earliest time a record still to come from this channel could carry.
     var watermark: Timestamp? {
         // `mutating get` so the queues are read in place, not copied.
@@ -266,21 +281,21 @@ struct ChannelDecoder {
             func consider(_ time: Timestamp?) {
                 if let time, earliest.map({ time < $0 }) ?? true { earliest = time }
             }
-            consider(pending.first?.transaction.start)
+            // Asked after nearly every record: fields are read in place, never by copying a
+            // pending transaction or a payload out (`pending.first` would copy one).
+            if !pending.isEmpty { consider(pending[0].transaction.start) }
             if !host.isEmpty { consider(host.mark(at: 0).time) }
             if !modem.isEmpty { consider(modem.mark(at: 0).time) }
             if !unknown.isEmpty { consider(unknown.mark(at: 0).time) }
-            if let session = dataSession {
-                consider(session.run?.builder.firstTime)
-                consider(session.escape?.firstTime)
+            if dataSession != nil {
+                consider(dataSession?.run?.builder.firstTime)
+                consider(dataSession?.escape?.firstTime)
             }
             switch modemState {
-            case .counted(let payload), .download(let payload):
-                if case .urc(let urc) = payload.owner { consider(urc.time) }
-            case .followingLine(let urc):
-                consider(urc.time)
             case .lines, .data:
                 break
+            case .counted, .download, .followingLine:
+                consider(modemPayloadURCTime)
             }
             return earliest
         }
