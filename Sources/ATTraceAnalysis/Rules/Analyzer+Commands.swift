@@ -304,14 +304,11 @@ extension Analyzer {
         }
         guard command.form == .write || (command.isBasic && !command.parameters.isEmpty) else { return }
         var specs = spec.parameters
-        var parameters = command.parameters
-        var label = command.name
+        var parameters = command.parameters[...]
         if !spec.keywordParameters.isEmpty, let keyword = parameters.first {
-            let key = keyword.text.lowercased().filter { $0 != " " }
-            if let keywordSpecs = spec.keywordParameters[key] {
+            if let keywordSpecs = spec.keywordParameters[keyword.keyword] {
                 specs = keywordSpecs
-                parameters = Array(parameters.dropFirst())
-                label = "\(command.name)=\"\(keyword.text)\""
+                parameters = parameters.dropFirst()
             } else {
                 return // an unknown keyword: the module decides; result.error explains it if refused
             }
@@ -319,11 +316,11 @@ extension Analyzer {
         for (index, parameter) in parameters.enumerated() {
             guard index < specs.count else {
                 if spec.keywordParameters.isEmpty {
-                    report(.atSyntax, "\(t.commandText): \(label) takes at most \(specs.count) parameters, got \(command.parameters.count)", at: t)
+                    report(.atSyntax, "\(t.commandText): \(command.name) takes at most \(specs.count) parameters, got \(command.parameters.count)", at: t)
                 }
                 break
             }
-            check(parameter, against: specs[index], label: label, in: t)
+            check(parameter, against: specs[index], in: t)
         }
         let required = specs.prefix(while: { !$0.isOptional }).count
         if parameters.count < required, command.syntaxIssues.isEmpty, spec.keywordParameters.isEmpty || parameters.isEmpty {
@@ -332,7 +329,7 @@ extension Analyzer {
         }
     }
 
-    private mutating func check(_ parameter: ATParameter, against spec: ParameterSpec, label: String, in t: Transaction) {
+    private mutating func check(_ parameter: ATParameter, against spec: ParameterSpec, in t: Transaction) {
         if parameter.isEmpty {
             if !spec.isOptional {
                 report(.atSyntax, "\(t.commandText): <\(spec.name)> is empty", at: t)

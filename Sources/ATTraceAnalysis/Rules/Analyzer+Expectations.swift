@@ -26,7 +26,7 @@ extension Analyzer {
         }
         if let index = expectations.firstIndex(where: { expectation in
             guard expectation.urc == u.name else { return false }
-            if let subtype = expectation.subtype, parsed.field(0)?.text.lowercased() != subtype { return false }
+            if let subtype = expectation.subtype, parsed.field(0)?.keyword != subtype { return false }
             if let key = expectation.key, let field = expectation.keyField, parsed.field(field)?.text != key { return false }
             return true
         }) {

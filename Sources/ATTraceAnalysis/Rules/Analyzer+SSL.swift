@@ -97,7 +97,7 @@ extension Analyzer {
     // MARK: - Commands completed
 
     mutating func sslConfigurationCompleted(_ t: Transaction, _ command: ATCommand) {
-        guard command.form == .write, let keyword = command.parameter(0)?.text.lowercased().filter({ $0 != " " }) else { return }
+        guard command.form == .write, let keyword = command.parameter(0)?.keyword else { return }
         let context = command.integer(1)
         if t.status == .ok, let context, command.parameters.count > 2 {
             state.sslSettings[context, default: [:]][keyword] = (Array(command.parameters.dropFirst(2)), evidence(t))
@@ -105,7 +105,7 @@ extension Analyzer {
         // Query answers report the current value.
         for line in t.responses {
             let parsed = ResponseLine(line.text)
-            guard parsed.prefix == "+QSSLCFG", let key = parsed.field(0)?.text.lowercased().filter({ $0 != " " }),
+            guard parsed.prefix == "+QSSLCFG", let key = parsed.field(0)?.keyword,
                   let ctx = parsed.integer(1), parsed.fields.count > 2 else { continue }
             let answeredKey = key == "ignoremulticertchainverify" && keyword == "ignoreinvalidcertsign" ? keyword : key
             state.sslSettings[ctx, default: [:]][answeredKey] = (Array(parsed.fields.dropFirst(2)),
@@ -227,7 +227,7 @@ extension Analyzer {
                 state.sslClients[client] = SSLClient(phase: .initial)
             }
         case "+QSSLURC":
-            guard let type = parsed.field(0)?.text.lowercased(), let client = parsed.integer(1) else { return }
+            guard let type = parsed.field(0)?.keyword, let client = parsed.integer(1) else { return }
             let known = state.sslClients[client]
             if known == nil && !state.isKnownEmpty {
                 report(.sslOrphanURC, "\(ByteText.string(u.text)) for client \(client), which the capture never saw opened "

@@ -95,7 +95,7 @@ extension Analyzer {
             }
             state.sockets[socket] = known
         case "+QIURC":
-            guard let type = parsed.field(0)?.text.lowercased() else { return }
+            guard let type = parsed.field(0)?.keyword else { return }
             switch type {
             case "closed":
                 guard let socket = parsed.integer(1) else { return }

@@ -38,7 +38,7 @@ public struct URCPayloadRule: Hashable, Sendable {
 
     /// The announced length, if `line` has this shape.
     public func length(of line: ResponseLine) -> Int? {
-        guard let type = line.field(0), type.text.lowercased() == subtype,
+        guard let type = line.field(0), type.keyword == subtype,
               line.fields.count > lengthField,
               let value = line.integer(lengthField), value >= 0, value <= Int64(Int32.max) else { return nil }
         return Int(value)

@@ -182,7 +182,10 @@ extension ChannelDecoder {
     private static func responseBelongs(prefix: String, to transaction: PendingTransaction,
                                         catalog: CommandCatalog) -> Bool {
         for command in transaction.effectiveCommands {
-            if command.name.utf8.count == prefix.utf8.count + 2, command.name.hasSuffix(prefix) { return true }
+            // `AT+QSSLRECV` owns `+QSSLRECV:` (bytes compared: `hasSuffix` is Unicode-aware and slow).
+            if command.name.utf8.count == prefix.utf8.count + 2, command.name.utf8.dropFirst(2).elementsEqual(prefix.utf8) {
+                return true
+            }
             if let spec = catalog.command(command.name), spec.extraResponsePrefixes.contains(prefix) { return true }
         }
         return false
@@ -307,7 +310,7 @@ extension ChannelDecoder {
         let parsed = urc.parsed
         for (index, wait) in awaits.enumerated().reversed() where wait.result.urc == urc.name {
             if let subtype = wait.result.subtype {
-                guard parsed.field(0)?.text.lowercased() == subtype else { continue }
+                guard parsed.field(0)?.keyword == subtype else { continue }
             }
             if let key = wait.key, let field = wait.result.resultKey {
                 guard parsed.field(field)?.text == key else { continue }

@@ -63,16 +63,16 @@ public struct DeadlineContext: Hashable, Sendable {
                 clientContext[client] = context
             }
             if command.name == "AT+QSSLCFG", command.form == .write, transaction.status == .ok,
-               let keyword = command.parameter(0)?.text.lowercased(),
+               let keyword = command.parameter(0)?.keyword,
                let context = command.integer(1), let value = command.integer(2) {
                 record(keyword: keyword, context: context, value: value)
             }
         }
         for line in transaction.responses {
             let parsed = ResponseLine(line.text)
-            guard parsed.prefix == "+QSSLCFG", let keyword = parsed.field(0)?.text,
+            guard parsed.prefix == "+QSSLCFG", let keyword = parsed.field(0)?.keyword,
                   let context = parsed.integer(1), let value = parsed.integer(2) else { continue }
-            record(keyword: keyword.lowercased().filter { $0 != " " }, context: context, value: value)
+            record(keyword: keyword, context: context, value: value)
         }
     }
 

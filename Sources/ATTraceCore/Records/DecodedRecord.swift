@@ -1,9 +1,9 @@
 /// One output object of the decoder (product.md §2.1). Records are produced as soon as
 /// they are complete, so a transaction follows the URCs that arrived while it was pending.
 public enum DecodedRecord: Hashable, Sendable {
-    // Boxed: a transaction is several hundred bytes, and records are handed on by value
-    // several times (decoder → output → formatter or analyzer).
-    indirect case transaction(Transaction)
+    // A transaction is one reference already (copy-on-write storage); a URC is boxed, as
+    // records are handed on by value several times (decoder → output → consumer).
+    case transaction(Transaction)
     indirect case urc(URCRecord)
     case data(DataRun)
     case mode(ModeSwitch)

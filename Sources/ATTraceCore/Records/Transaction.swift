@@ -1,49 +1,226 @@
 /// One command line and everything the module sent in reply to it (product.md §2.1).
+///
+/// A value type with copy-on-write storage: a transaction travels by value from the
+/// decoder through queues to formatters and the analyzer, and a copy of two dozen fields
+/// (seven of them arrays) costs a retain per array; sharing one storage object makes every
+/// copy a single retain. Mutation copies the storage only when it is shared.
 public struct Transaction: Hashable, Sendable {
+    private var storage: Storage
+
+    public init(
+        id: Int,
+        channel: UInt32,
+        commandLine: [UInt8],
+        commands: [ATCommand],
+        repeatedLine: [UInt8]?,
+        start: Timestamp,
+        commandEnd: Timestamp,
+        end: Timestamp?,
+        final: FinalResult?,
+        status: Status,
+        responses: [Line],
+        hasEcho: Bool,
+        promptTime: Timestamp?,
+        tx: Payload?,
+        rx: Payload?,
+        firstFrame: Int,
+        lastFrame: Int,
+        pipelinedAfter: Int?,
+        abandonment: Abandonment?,
+        maximumResponseTime: Duration?,
+        hasInferredDirection: Bool,
+        hostByteCount: Int,
+        modemByteCount: Int
+    ) {
+        storage = Storage(Fields(
+            id: id,
+            channel: channel,
+            commandLine: commandLine,
+            commands: commands,
+            repeatedLine: repeatedLine,
+            start: start,
+            commandEnd: commandEnd,
+            end: end,
+            final: final,
+            status: status,
+            responses: responses,
+            hasEcho: hasEcho,
+            promptTime: promptTime,
+            tx: tx,
+            rx: rx,
+            firstFrame: firstFrame,
+            lastFrame: lastFrame,
+            pipelinedAfter: pipelinedAfter,
+            abandonment: abandonment,
+            maximumResponseTime: maximumResponseTime,
+            hasInferredDirection: hasInferredDirection,
+            hostByteCount: hostByteCount,
+            modemByteCount: modemByteCount
+        ))
+    }
+
     /// 1-based, in the order the host sent its command lines; the same in `decode` and
     /// `analyze`.
-    public var id: Int
-    public var channel: UInt32
+    public var id: Int {
+        get { storage.fields.id }
+        _modify { makeUnique(); yield &storage.fields.id }
+    }
+    public var channel: UInt32 {
+        get { storage.fields.channel }
+        _modify { makeUnique(); yield &storage.fields.channel }
+    }
     /// The command line as sent, without leading line ends and without the terminator.
-    public var commandLine: [UInt8]
+    public var commandLine: [UInt8] {
+        get { storage.fields.commandLine }
+        _modify { makeUnique(); yield &storage.fields.commandLine }
+    }
     /// The commands of the line (`AT+CMEE=1;+CREG?` has two); never empty.
-    public var commands: [ATCommand]
+    public var commands: [ATCommand] {
+        get { storage.fields.commands }
+        _modify { makeUnique(); yield &storage.fields.commands }
+    }
     /// For `A/`: the command line it repeated.
-    public var repeatedLine: [UInt8]?
-
+    public var repeatedLine: [UInt8]? {
+        get { storage.fields.repeatedLine }
+        _modify { makeUnique(); yield &storage.fields.repeatedLine }
+    }
     /// Time of the first character of the command line.
-    public var start: Timestamp
+    public var start: Timestamp {
+        get { storage.fields.start }
+        _modify { makeUnique(); yield &storage.fields.start }
+    }
     /// Time of the command's terminator (`<CR>`).
-    public var commandEnd: Timestamp
+    public var commandEnd: Timestamp {
+        get { storage.fields.commandEnd }
+        _modify { makeUnique(); yield &storage.fields.commandEnd }
+    }
     /// Time of the last byte that belongs to the transaction; `nil` when unanswered.
-    public var end: Timestamp?
-    public var final: FinalResult?
-    public var status: Status
+    public var end: Timestamp? {
+        get { storage.fields.end }
+        _modify { makeUnique(); yield &storage.fields.end }
+    }
+    public var final: FinalResult? {
+        get { storage.fields.final }
+        _modify { makeUnique(); yield &storage.fields.final }
+    }
+    public var status: Status {
+        get { storage.fields.status }
+        _modify { makeUnique(); yield &storage.fields.status }
+    }
     /// Information-response lines (a counted response's header included), in order.
-    public var responses: [Line]
+    public var responses: [Line] {
+        get { storage.fields.responses }
+        _modify { makeUnique(); yield &storage.fields.responses }
+    }
     /// The module repeated the command line (ATE1).
-    public var hasEcho: Bool
+    public var hasEcho: Bool {
+        get { storage.fields.hasEcho }
+        _modify { makeUnique(); yield &storage.fields.hasEcho }
+    }
     /// When the `> ` prompt arrived, for prompting commands.
-    public var promptTime: Timestamp?
+    public var promptTime: Timestamp? {
+        get { storage.fields.promptTime }
+        _modify { makeUnique(); yield &storage.fields.promptTime }
+    }
     /// Payload the host sent after the prompt or after `CONNECT` (upload).
-    public var tx: Payload?
+    public var tx: Payload? {
+        get { storage.fields.tx }
+        _modify { makeUnique(); yield &storage.fields.tx }
+    }
     /// Counted data in the response (`+QSSLRECV: 18` + 18 bytes, a `CONNECT` download).
-    public var rx: Payload?
+    public var rx: Payload? {
+        get { storage.fields.rx }
+        _modify { makeUnique(); yield &storage.fields.rx }
+    }
     /// Records the transaction's bytes came from.
-    public var firstFrame: Int
-    public var lastFrame: Int
+    public var firstFrame: Int {
+        get { storage.fields.firstFrame }
+        _modify { makeUnique(); yield &storage.fields.firstFrame }
+    }
+    public var lastFrame: Int {
+        get { storage.fields.lastFrame }
+        _modify { makeUnique(); yield &storage.fields.lastFrame }
+    }
     /// The command was sent while this earlier transaction was still pending.
-    public var pipelinedAfter: Int?
+    public var pipelinedAfter: Int? {
+        get { storage.fields.pipelinedAfter }
+        _modify { makeUnique(); yield &storage.fields.pipelinedAfter }
+    }
     /// Why an unanswered transaction stopped waiting.
-    public var abandonment: Abandonment?
+    public var abandonment: Abandonment? {
+        get { storage.fields.abandonment }
+        _modify { makeUnique(); yield &storage.fields.abandonment }
+    }
     /// The maximum response time the decoder applied, if the catalog gives one.
-    public var maximumResponseTime: Duration?
+    public var maximumResponseTime: Duration? {
+        get { storage.fields.maximumResponseTime }
+        _modify { makeUnique(); yield &storage.fields.maximumResponseTime }
+    }
     /// Some bytes had no direction tag and were attributed by content.
-    public var hasInferredDirection: Bool
+    public var hasInferredDirection: Bool {
+        get { storage.fields.hasInferredDirection }
+        _modify { makeUnique(); yield &storage.fields.hasInferredDirection }
+    }
     /// Bytes of this transaction from each side (the decoder's accounting: every input
     /// byte belongs to exactly one output object).
-    public var hostByteCount: Int
-    public var modemByteCount: Int
+    public var hostByteCount: Int {
+        get { storage.fields.hostByteCount }
+        _modify { makeUnique(); yield &storage.fields.hostByteCount }
+    }
+    public var modemByteCount: Int {
+        get { storage.fields.modemByteCount }
+        _modify { makeUnique(); yield &storage.fields.modemByteCount }
+    }
+
+    public static func == (lhs: Transaction, rhs: Transaction) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.fields)
+    }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+    }
+
+    /// The stored values.
+    private struct Fields: Hashable, Sendable {
+        var id: Int
+        var channel: UInt32
+        var commandLine: [UInt8]
+        var commands: [ATCommand]
+        var repeatedLine: [UInt8]?
+        var start: Timestamp
+        var commandEnd: Timestamp
+        var end: Timestamp?
+        var final: FinalResult?
+        var status: Status
+        var responses: [Line]
+        var hasEcho: Bool
+        var promptTime: Timestamp?
+        var tx: Payload?
+        var rx: Payload?
+        var firstFrame: Int
+        var lastFrame: Int
+        var pipelinedAfter: Int?
+        var abandonment: Abandonment?
+        var maximumResponseTime: Duration?
+        var hasInferredDirection: Bool
+        var hostByteCount: Int
+        var modemByteCount: Int
+    }
+
+    /// Unchecked: the fields are mutated only through `makeUnique()`, that is never while
+    /// another value (on any thread) shares the storage.
+    private final class Storage: @unchecked Sendable {
+        // No dynamic exclusivity checks: accesses follow the value semantics above.
+        @exclusivity(unchecked) var fields: Fields
+
+        init(_ fields: Fields) {
+            self.fields = fields
+        }
+    }
 
     /// How a transaction ended.
     public enum Status: String, Hashable, Sendable {

@@ -16,10 +16,29 @@ public struct ATParameter: Hashable, Sendable, CustomStringConvertible {
     /// The value as a decimal integer, or a hexadecimal one written `0x…`/`0X…`.
     public var integer: Int64? {
         if isQuoted { return nil }
-        if text.hasPrefix("0x") || text.hasPrefix("0X") {
+        // Checked on the UTF-8 bytes: `hasPrefix` compares Unicode characters, which costs
+        // more than the number itself on this path (every parameter check).
+        let utf8 = text.utf8
+        if utf8.count > 2, utf8.first == UInt8(ascii: "0"),
+           utf8[utf8.index(after: utf8.startIndex)] | 0x20 == UInt8(ascii: "x") {
             return Int64(text.dropFirst(2), radix: 16)
         }
         return Int64(text)
+    }
+
+    /// The value as a keyword: ASCII letters in lower case, spaces removed
+    /// (`"NegotiateTime"` → `negotiatetime`, `"recv"` → `recv`). Built from the bytes, as
+    /// `lowercased()` and a character filter cost more than the checks that use it.
+    public var keyword: String {
+        guard text.utf8.contains(where: { $0 == 0x20 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }) else {
+            return text
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 where byte != 0x20 {
+            bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { isQuoted ? "\"\(text)\"" : text }
