@@ -88,6 +88,10 @@ public struct Analyzer: Sendable {
         case .data(let d): enqueue(.data(d), at: d.time)
         case .diagnostic(let d): enqueue(.diagnostic(d), at: d.time ?? now ?? Timestamp(nanoseconds: 0))
         case .event(let e): enqueue(.event(e), at: e.time)
+        case .multiplexer:
+            // The CMUX layer itself raises nothing; its DLCIs' traffic arrives as the records
+            // of their channels, and damaged frames as diagnostics.
+            break
         }
         process(before: watermark)
     }

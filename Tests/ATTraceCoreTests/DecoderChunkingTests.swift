@@ -87,6 +87,9 @@ extension DecodedRecord {
         case .diagnostic(var d):
             d.time = d.time.map { _ in zero }; d.frame = 0
             return .diagnostic(d)
+        case .multiplexer(var m):
+            m.time = zero; m.frame = 0
+            return .multiplexer(m)
         }
     }
 }

@@ -25,6 +25,9 @@ enum DecoderCorpus {
             ("cmt-and-repeat", cmtAndRepeat()),
             ("crlf-host", crlfHost()),
             ("truncated-line", truncatedLine()),
+            ("cmux-session", CMUXDecodingTests.session()),
+            ("cmux-damaged-frame", CMUXDecodingTests.damagedFrame()),
+            ("cmux-module-restart", CMUXDecodingTests.moduleRestart()),
         ]
     }
 

@@ -71,7 +71,7 @@ import Testing
                 case .urc: counts.urcs += 1
                 case .data: counts.data += 1
                 case .mode: counts.mode += 1
-                case .event: counts.events += 1
+                case .event, .multiplexer: counts.events += 1
                 case .diagnostic(let diagnostic):
                     counts.diagnostics += 1
                     diagnosticCodes.append(diagnostic.code.rawValue)
@@ -151,6 +151,8 @@ import Testing
             return "E \(seconds(e.time, start: start)) \(e.name)"
         case .diagnostic(let d):
             return "X \(seconds(d.time, start: start)) \(d.code) '\(d.message)' bytes=\(d.bytes.count) '\(text(d.bytes))'"
+        case .multiplexer(let m):
+            return "C \(seconds(m.time, start: start)) ch\(m.channel) \(m.kind)"
         }
     }
 }

@@ -138,7 +138,7 @@ import Testing
             case .urc: urcs += 1
             case .data: data += 1
             case .mode: modes += 1
-            case .event: break
+            case .event, .multiplexer: break
             case .diagnostic: diagnostics += 1
             }
         }

@@ -61,6 +61,8 @@ public struct CaptureStatistics: Sendable {
         case .diagnostic(let d):
             diagnostics += 1
             observe(time: d.time)
+        case .multiplexer(let m):
+            observe(time: m.time)
         }
     }
 }

@@ -20,6 +20,7 @@ struct JSONLinesFormatter {
         case .mode(let m): write(m, to: &out)
         case .event(let e): write(e, to: &out)
         case .diagnostic(let d): write(d, to: &out)
+        case .multiplexer(let m): write(m, to: &out)
         }
         if let inputName {
             // Re-open the object to add the input's name before its closing brace.
@@ -265,6 +266,60 @@ struct JSONLinesFormatter {
     }
 
     // MARK: - Values
+
+    /// `{"type":"cmux","event":"start"|"frame"|"end",…}` (Docs/CLI.md).
+    private mutating func write(_ m: MultiplexerRecord, to out: inout ByteWriter) {
+        out.write("{\"type\":\"cmux\",\"event\":")
+        switch m.kind {
+        case .started(let transaction):
+            out.write("\"start\",\"transaction\":")
+            out.write(integer: transaction)
+        case .frame(let frame):
+            out.write("\"frame\",\"dir\":\"")
+            out.write(m.direction?.name ?? "unknown")
+            out.write("\",\"dlci\":")
+            out.write(integer: Int(frame.dlci))
+            out.write(",\"frame_type\":")
+            Self.writeString(bytes: frame.type.name.utf8, to: &out)
+            out.write(",\"poll_final\":")
+            out.write(frame.pollFinal ? "true" : "false")
+            out.write(",\"text\":")
+            Self.writeString(bytes: frame.summary.utf8, to: &out, isUTF8: true)
+            if !frame.messages.isEmpty {
+                out.write(",\"messages\":[")
+                for (index, message) in frame.messages.enumerated() {
+                    if index > 0 { out.write(UInt8(ascii: ",")) }
+                    Self.writeString(bytes: message.summary.utf8, to: &out, isUTF8: true)
+                }
+                out.write(UInt8(ascii: "]"))
+            }
+            if !frame.information.isEmpty {
+                out.write(",\"information\":")
+                Self.writePayload(Payload(bytes: frame.information, declaredLength: nil, time: m.time, endTime: m.time,
+                                          end: .count), to: &out)
+            }
+        case .ended(let ending):
+            out.write("\"end\",\"reason\":")
+            Self.writeString(bytes: ending.reason.rawValue.utf8, to: &out)
+            out.write(",\"data_frames\":{\"host\":")
+            out.write(integer: ending.hostDataFrames)
+            out.write(",\"modem\":")
+            out.write(integer: ending.modemDataFrames)
+            out.write("},\"dlcis\":[")
+            for (index, dlci) in ending.dataChannels.enumerated() {
+                if index > 0 { out.write(UInt8(ascii: ",")) }
+                out.write(integer: Int(dlci))
+            }
+            out.write(UInt8(ascii: "]"))
+        }
+        out.write(",\"time\":")
+        writeTime(m.time, to: &out)
+        writeRel(m.time, to: &out)
+        out.write(",\"frame\":")
+        out.write(integer: m.frame)
+        writeChannel(m.channel, to: &out)
+        out.write(UInt8(ascii: "}"))
+    }
 
     private mutating func writeTime(_ time: Timestamp, to out: inout ByteWriter) {
         out.writeQuoted(time: time, cache: &dates)

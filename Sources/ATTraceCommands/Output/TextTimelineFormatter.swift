@@ -65,11 +65,14 @@ struct TextTimelineFormatter {
         case .mode(let m): write(m, to: &out)
         case .event(let e): write(e, to: &out)
         case .diagnostic(let d): write(d, to: &out)
+        case .multiplexer(let m): write(m, to: &out)
         }
         out.flushIfNeeded()
     }
 
-    private mutating func prefix(_ time: Timestamp?, frame: Int, to out: inout ByteWriter) {
+    /// The time and record columns; records of channels other than 0 (more ttys, CMUX
+    /// DLCIs) also show their channel, `[2]`.
+    private mutating func prefix(_ time: Timestamp?, frame: Int, channel: UInt32, to out: inout ByteWriter) {
         let width = timeStyle == .absolute ? 30 : 12
         begin(.dim, &out)
         let columnStart = out.buffer.count
@@ -96,6 +99,11 @@ struct TextTimelineFormatter {
         Self.padLeft(&out, from: frameStart, to: 6)
         end(&out)
         out.write("  ")
+        if channel != 0 {
+            out.write(UInt8(ascii: "["))
+            out.write(integer: Int(channel))
+            out.write("] ")
+        }
     }
 
     /// Right-aligns what was written since `start` in a field of `width` bytes.
@@ -111,7 +119,7 @@ struct TextTimelineFormatter {
     }
 
     private mutating func write(_ t: Transaction, to out: inout ByteWriter) {
-        prefix(t.start, frame: t.firstFrame, to: &out)
+        prefix(t.start, frame: t.firstFrame, channel: t.channel, to: &out)
         begin(.dim, &out)
         let idStart = out.buffer.count
         out.write(UInt8(ascii: "#"))
@@ -194,7 +202,7 @@ struct TextTimelineFormatter {
     }
 
     private mutating func write(_ u: URCRecord, to out: inout ByteWriter) {
-        prefix(u.time, frame: u.frame, to: &out)
+        prefix(u.time, frame: u.frame, channel: u.channel, to: &out)
         styled("URC  ", .yellow, to: &out)
         if useColor { out.write(Style.yellow.rawValue) }
         Self.writeEscaped(u.text, to: &out)
@@ -220,7 +228,7 @@ struct TextTimelineFormatter {
     }
 
     private mutating func write(_ d: DataRun, to out: inout ByteWriter) {
-        prefix(d.time, frame: d.firstFrame, to: &out)
+        prefix(d.time, frame: d.firstFrame, channel: d.channel, to: &out)
         styled("DATA ", .cyan, to: &out)
         out.write(d.direction == .host ? "host → modem " : "modem → host ")
         writePayloadSummary(d.payload, to: &out)
@@ -230,7 +238,7 @@ struct TextTimelineFormatter {
     }
 
     private mutating func write(_ m: ModeSwitch, to out: inout ByteWriter) {
-        prefix(m.time, frame: m.frame, to: &out)
+        prefix(m.time, frame: m.frame, channel: m.channel, to: &out)
         styled("MODE ", .blue, to: &out)
         switch m.mode {
         case .data:
@@ -258,8 +266,27 @@ struct TextTimelineFormatter {
         out.write(UInt8(ascii: "\n"))
     }
 
+    private mutating func write(_ m: MultiplexerRecord, to out: inout ByteWriter) {
+        prefix(m.time, frame: m.frame, channel: m.channel, to: &out)
+        styled("CMUX ", .blue, to: &out)
+        switch m.kind {
+        case .started(let transaction):
+            out.write("multiplexer started (AT+CMUX of #\(transaction)); DLCI n is shown as channel [n]")
+        case .frame(let frame):
+            out.write(m.direction == .host ? "host → modem " : "modem → host ")
+            out.write(frame.summary)
+        case .ended(let ending):
+            out.write("multiplexer ended (\(ending.reason.rawValue)): \(ending.hostDataFrames) data frames from the host, "
+                      + "\(ending.modemDataFrames) from the module")
+            if !ending.dataChannels.isEmpty {
+                out.write(" on DLCI " + ending.dataChannels.map { String($0) }.joined(separator: ", "))
+            }
+        }
+        out.write(UInt8(ascii: "\n"))
+    }
+
     private mutating func write(_ e: RecorderEvent, to out: inout ByteWriter) {
-        prefix(e.time, frame: e.frame, to: &out)
+        prefix(e.time, frame: e.frame, channel: e.channel, to: &out)
         styled("EVENT ", .dim, to: &out)
         out.write(e.name)
         let fields = e.fields.filter { $0.key != "event" }
@@ -273,7 +300,7 @@ struct TextTimelineFormatter {
     }
 
     private mutating func write(_ d: Diagnostic, to out: inout ByteWriter) {
-        prefix(d.time, frame: d.frame, to: &out)
+        prefix(d.time, frame: d.frame, channel: d.channel, to: &out)
         styled("DIAG ", .magenta, to: &out)
         styled(d.code.rawValue, .magenta, to: &out)
         out.write(": ")

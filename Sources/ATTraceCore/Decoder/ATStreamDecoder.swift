@@ -10,13 +10,15 @@ public struct ATStreamDecoder: Sendable {
     public let catalog: CommandCatalog
     /// Channel decoders, in the order their channels first appeared; mutated in place
     /// through the array (a dictionary value would be copied on every record).
-    private var channels: [ChannelDecoder] = []
-    private var channelIndex: [UInt32: Int] = [:]
-    private var nextTransactionID = 1
-    private var output: [DecodedRecord] = []
+    var channels: [ChannelDecoder] = []
+    var channelIndex: [UInt32: Int] = [:]
+    var nextTransactionID = 1
+    var output: [DecodedRecord] = []
     private var outputHead = 0
-    private var lastChannel: UInt32?
-    private var lastChannelSlot: Int?
+    var lastChannel: UInt32?
+    var lastChannelSlot: Int?
+    /// The CMUX layers of channels that switched to it (+Multiplexing).
+    var multiplexers: [ChannelMultiplexer] = []
     public private(set) var isFinished = false
 
     public init(catalog: CommandCatalog = .standard) {
@@ -46,6 +48,16 @@ public struct ATStreamDecoder: Sendable {
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, direction: Direction, channel: UInt32 = 0,
                               time: Timestamp, frame: Int) {
         precondition(!isFinished, "feed after finish")
+        if !multiplexers.isEmpty, let slot = multiplexers.firstIndex(where: { $0.channel == channel }) {
+            feedMultiplexer(at: slot, bytes, direction: direction, time: time, frame: frame)
+            return
+        }
+        feedChannel(bytes, direction: direction, channel: channel, time: time, frame: frame)
+    }
+
+    /// Feeds bytes to the AT decoder of `channel` (a physical channel, or a DLCI's).
+    mutating func feedChannel(_ bytes: UnsafeRawBufferPointer, direction: Direction, channel: UInt32,
+                              time: Timestamp, frame: Int) {
         // A record of another channel ends the current segments of the previous channel, so
         // transaction ids follow the order command lines were sent across channels.
         if let previous = lastChannel, previous != channel, channelIndex[previous] != nil {
@@ -55,18 +67,22 @@ public struct ATStreamDecoder: Sendable {
         withChannel(channel) { decoder, nextID in
             decoder.feed(bytes, direction: direction, time: time, frame: frame, nextID: &nextID)
         }
+        if let slot = lastChannelSlot, let transaction = channels[slot].multiplexedBy {
+            startMultiplexer(on: slot, transaction: transaction, time: time, frame: frame)
+        }
     }
 
     /// Ends the input: partial lines become diagnostics, pending commands are unanswered.
     public mutating func finish() {
         guard !isFinished else { return }
         isFinished = true
+        finishMultiplexers()
         for key in channelIndex.keys.sorted() {
             withChannel(key) { decoder, nextID in decoder.finish(nextID: &nextID) }
         }
     }
 
-    private mutating func withChannel(_ channel: UInt32, _ body: (inout ChannelDecoder, inout Int) -> Void) {
+    mutating func withChannel(_ channel: UInt32, _ body: (inout ChannelDecoder, inout Int) -> Void) {
         let index: Int
         if let last = lastChannelSlot, channels[last].channel == channel {
             index = last
@@ -144,6 +160,9 @@ extension ATStreamDecoder {
             var earliest: Timestamp?
             for index in channels.indices {
                 if let time = channels[index].watermark, earliest.map({ time < $0 }) ?? true { earliest = time }
+            }
+            for index in multiplexers.indices {
+                if let time = multiplexers[index].watermark, earliest.map({ time < $0 }) ?? true { earliest = time }
             }
             return earliest
         }

@@ -219,6 +219,21 @@ struct ByteQueue {
         consume(length)
     }
 
+    /// Removes every queued byte, handing each run that came from one record to `body`
+    /// with its provenance (a channel switching to CMUX hands its bytes to the deframers).
+    mutating func drain(_ body: (UnsafeRawBufferPointer, Mark) -> Void) {
+        var offset = 0
+        while offset < count {
+            let mark = self.mark(at: offset)
+            let runEnd = Swift.min(count, (nextMarkPosition(after: offset) ?? (base + storage.count)) - (base + head))
+            storage.withUnsafeBytes { raw in
+                body(UnsafeRawBufferPointer(rebasing: raw[(head + offset)..<(head + runEnd)]), mark)
+            }
+            offset = runEnd
+        }
+        if count > 0 { consume(count) }
+    }
+
     private func nextMarkPosition(after offset: Int) -> Int? {
         let position = base + head + offset
         var index = markHead

@@ -32,6 +32,7 @@ extension ChannelDecoder {
                 for command in done.effectiveCommands {
                     switch command.name {
                     case "ATV": numericResults = (command.parameter(0)?.text ?? "0") == "0"
+                    case "AT+CMUX" where command.form == .write: multiplexedBy = done.id
                     case "ATZ", "AT&F": numericResults = false
                     default: break
                     }

@@ -35,6 +35,10 @@ struct ChannelDecoder {
     /// Time of the latest record of this channel (for "the input ended at …").
     var lastInputTime: Timestamp?
     var hasReportedInference = false
+    /// `AT+CMUX` was answered `OK` (the id of its transaction): the bytes that follow are
+    /// CMUX frames, which the stream decoder takes from here (formats.md §5). Set until
+    /// the multiplexer ends.
+    var multiplexedBy: Int?
 
     static let maximumLineLength = 65_536
     /// A counted or delimited module payload is held unconsumed up to this size, so that
@@ -170,6 +174,7 @@ struct ChannelDecoder {
     /// run ends, because the other side is sending (product.md §7.4); a partial module
     /// "line" that is not text is garbage and need not wait for a line end.
     private mutating func segmentEnded(_ direction: Direction, endsDataRun: Bool = true) {
+        guard multiplexedBy == nil else { return }
         if dataSession != nil && endsDataRun {
             flushDataRun(direction)
         }
@@ -212,7 +217,9 @@ struct ChannelDecoder {
     }
 
     private mutating func step(_ direction: Direction, nextID: inout Int) -> Bool {
-        switch direction {
+        // Under CMUX the queued bytes are frames: they wait for the stream decoder.
+        guard multiplexedBy == nil else { return false }
+        return switch direction {
         case .host: stepHost(nextID: &nextID)
         case .modem: stepModem()
         case .unknown: false

@@ -9,6 +9,8 @@ public enum DecodedRecord: Hashable, Sendable {
     case mode(ModeSwitch)
     case event(RecorderEvent)
     case diagnostic(Diagnostic)
+    /// The CMUX layer of a channel (rare; boxed to keep the other cases small).
+    indirect case multiplexer(MultiplexerRecord)
 
     /// The time the record is sorted by: a transaction's start, otherwise its time.
     public var time: Timestamp? {
@@ -19,6 +21,7 @@ public enum DecodedRecord: Hashable, Sendable {
         case .mode(let m): m.time
         case .event(let e): e.time
         case .diagnostic(let d): d.time
+        case .multiplexer(let m): m.time
         }
     }
 
@@ -31,6 +34,7 @@ public enum DecodedRecord: Hashable, Sendable {
         case .mode(let m): m.frame
         case .event(let e): e.frame
         case .diagnostic(let d): d.frame
+        case .multiplexer(let m): m.frame
         }
     }
 
@@ -42,6 +46,7 @@ public enum DecodedRecord: Hashable, Sendable {
         case .mode(let m): m.channel
         case .event(let e): e.channel
         case .diagnostic(let d): d.channel
+        case .multiplexer(let m): m.channel
         }
     }
 
@@ -59,6 +64,7 @@ public enum DecodedRecord: Hashable, Sendable {
             case .modem?: (0, d.bytes.count)
             default: (0, 0)
             }
+        case .multiplexer(let m): (m.hostByteCount, m.modemByteCount)
         }
     }
 }
