@@ -20,7 +20,10 @@ enum StageTimer {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
-    static func run(path: String, repetitions: Int) throws {
+    /// `decodeOnly` skips the analyzer (for profiling the decoder alone; also set by the
+    /// environment variable `ATTRACE_BENCH_DECODE_ONLY`).
+    static func run(path: String, repetitions: Int,
+                    decodeOnly: Bool = getenv("ATTRACE_BENCH_DECODE_ONLY") != nil) throws {
         let reader = try CaptureReader(path: path)
         var records: [CaptureRecord] = []
         var bytes = 0
@@ -44,6 +47,7 @@ enum StageTimer {
             decoder.finish()
             while decoder.nextRecord() != nil { produced += 1 }
             bestDecode = min(bestDecode, Self.now() - started)
+            if decodeOnly { continue }
 
             started = Self.now()
             decoder = ATStreamDecoder()

@@ -1,9 +1,9 @@
 import ATTraceCore
 import ATTraceIO
 
-/// Reading and decoding on a thread of their own, so that they overlap with what the
+/// Reading and decoding on threads of their own, so that they overlap with what the
 /// caller does with the records (analysis, formatting, writing). On two cores a run then
-/// takes about as long as the slower half instead of the sum of both (product.md §5).
+/// takes about as long as the slowest stage instead of the sum of all (product.md §5).
 extension DecodingRun {
     /// Records travel in batches: one handoff per record would cost more than it saves.
     static let batchSize = 512
@@ -35,6 +35,9 @@ extension DecodingRun {
     mutating func runConcurrently(_ source: RecordSource, progress: ProgressReporter,
                                   onRecord: (DecodedRecord, Context) throws -> Void) throws {
         let queue = HandoffQueue<Handoff>(capacity: Self.queuedBatches)
+        // A capture file is also read on a thread of its own: reading, decoding and the
+        // caller's work then overlap (text logs are parsed into memory before this point).
+        let source: RecordSource = source is CaptureReader ? PrefetchingSource(source) : source
         let handover = Handover(run: self, source: source, progress: progress)
         let worker = WorkerThread.start {
             var run = handover.run
