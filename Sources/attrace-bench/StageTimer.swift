@@ -70,6 +70,7 @@ enum StageTimer {
         }
         let megabytes = Double(bytes) / 1e6
         print("decode:          \(Int(bestDecode * 1000)) ms CPU, \(Int(megabytes / bestDecode)) MB/s of serial bytes, \(produced) records out")
+        guard !decodeOnly else { return }
         print("decode+analyze:  \(Int(bestAnalyze * 1000)) ms CPU, \(Int(megabytes / bestAnalyze)) MB/s, \(findings) findings")
     }
 }
