@@ -21,14 +21,21 @@ let package = Package(
         .target(name: "ATTraceAnalysis", dependencies: ["ATTraceCore"]),
         // Pure: scripted and simulated traffic (sample scripts, benchmark sessions).
         .target(name: "ATTraceSimulation", dependencies: ["ATTraceCore"]),
+        // Pure: field-log text (log-dialects.md) -> capture records. No I/O.
+        .target(name: "ATTraceImport", dependencies: ["ATTraceCore"]),
+        // Pure: a capture as a replay plays it; the replayed modem and host state machines.
+        .target(name: "ATTraceReplay", dependencies: ["ATTraceCore"]),
         // The system libpcap (Debian: libpcap-dev).
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap",
                        providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]),
+        // ioctl, openpty, serial structures and signal handling that Swift cannot import.
+        .target(name: "CSystemShims", cSettings: [.define("_GNU_SOURCE")],
+                linkerSettings: [.linkedLibrary("util", .when(platforms: [.linux]))]),
         // All side effects: capture files, serial ports and ptys, replay timing.
-        .target(name: "ATTraceIO", dependencies: ["ATTraceCore", "CPcap"]),
+        .target(name: "ATTraceIO", dependencies: ["ATTraceCore", "CPcap", "CSystemShims", "ATTraceReplay"]),
         // The command line as a library (one file per subcommand).
         .target(name: "ATTraceCommands", dependencies: [
-            "ATTraceCore", "ATTraceAnalysis", "ATTraceIO", "ATTraceSimulation",
+            "ATTraceCore", "ATTraceAnalysis", "ATTraceIO", "ATTraceSimulation", "ATTraceImport", "ATTraceReplay",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Entry point only.
@@ -42,8 +49,10 @@ let package = Package(
 
         .testTarget(name: "ATTraceCoreTests", dependencies: ["ATTraceCore", "ATTraceSimulation"]),
         .testTarget(name: "ATTraceAnalysisTests", dependencies: ["ATTraceAnalysis", "ATTraceSimulation"]),
-        .testTarget(name: "ATTraceIOTests", dependencies: ["ATTraceIO", "ATTraceSimulation"]),
-        .testTarget(name: "ATTraceCommandsTests", dependencies: ["ATTraceCommands", "ATTraceIO", "ATTraceSimulation"]),
+        .testTarget(name: "ATTraceImportTests", dependencies: ["ATTraceImport", "ATTraceCore", "ATTraceSimulation"]),
+        .testTarget(name: "ATTraceIOTests", dependencies: ["ATTraceIO", "ATTraceSimulation", "ATTraceReplay"]),
+        .testTarget(name: "ATTraceCommandsTests", dependencies: ["ATTraceCommands", "ATTraceIO", "ATTraceSimulation", "ATTraceReplay"]),
+        .testTarget(name: "ATTraceReplayTests", dependencies: ["ATTraceReplay", "ATTraceSimulation"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,7 +15,8 @@ public struct ATTraceCommand: AsyncParsableCommand {
               attrace decode field.pcap --format json | jq 'select(.type=="transaction")'
             """,
         version: "attrace \(version)",
-        subcommands: [DecodeCommand.self, AnalyzeCommand.self, ConvertCommand.self])
+        subcommands: [DecodeCommand.self, AnalyzeCommand.self, ConvertCommand.self, CaptureCommand.self, DiffCommand.self,
+                      ReplayCommand.self])
 
     public init() {}
 

@@ -18,15 +18,15 @@ struct AnalyzeCommand: ParsableCommand {
               attrace analyze field.pcap --rules ssl.open-failed,timeout.final
               attrace analyze field.pcap --rules 'ssl.*'
               attrace analyze --list-rules
+              attrace analyze field.log                     # a text log: the dialect is detected
+              attrace analyze ticket-1234.txt --from tinygsm
 
             Exit status: 0 when no finding is at or above --fail-on (default error), 1 when one is, 2 when an input could not be read or the usage is wrong.
             """)
 
-    @Argument(help: ArgumentHelp("Capture files (pcap, pcapng) or text logs; '-' reads standard input.", valueName: "input"))
-    var inputs: [String] = []
+    @OptionGroup var input: InputOptions
 
-    @Option(help: ArgumentHelp("Read the inputs as this text-log dialect instead of detecting it.", valueName: "dialect"))
-    var from: String?
+    var inputs: [String] { input.inputs }
 
     @Option(help: "Output format: text (a report) or json (JSON Lines).")
     var format: OutputFormat = .text
@@ -97,7 +97,7 @@ struct AnalyzeCommand: ParsableCommand {
         for (index, path) in inputs.enumerated() {
             let source: RecordSource
             do {
-                source = try InputOpener.openSource(path, dialect: from)
+                source = try InputOpener.openSource(path, options: input)
             } catch let failure as CommandFailure {
                 // Keep going over the other inputs; the exit status reports the failure.
                 StandardStreams.writeError("attrace: \(failure.message)\n")

@@ -16,6 +16,10 @@ struct DecodeCommand: ParsableCommand {
               attrace decode capture.pcap --format json > capture.jsonl
               attrace decode - < capture.pcap
               attrace decode session.trace --channel 1
+              attrace decode field.log                      # a text log: the dialect is detected
+              attrace decode field.log --from modemmanager
+              attrace decode uart.txt --pattern '^(?<time>\\S+) (?<dir>TX|RX) (?<data>.*)$' --time-format '%H:%M:%S.%f'
+              attrace decode usb.pcap --usb-device 1.5 --usb-endpoint 3
 
             Exit status: 0 when the input was read (a damaged tail is reported as a diagnostic), 2 when it could not be read or recognised.
             """)
@@ -37,12 +41,18 @@ struct DecodeCommand: ParsableCommand {
     @Option(help: "Time column of the text output: relative (seconds since the first record), absolute (UTC), delta (since the previous line).")
     var time: TextTimelineFormatter.TimeStyle = .relative
 
+    func validate() throws {
+        if input.inputs.isEmpty {
+            throw ValidationError("give at least one input file (or '-' for standard input)")
+        }
+    }
+
     func run() throws {
         var out = StandardStreams.outputWriter()
         defer { out.flush() }
         let useColor = color.isEnabled
         for (index, path) in input.inputs.enumerated() {
-            let source = try InputOpener.openSource(path, dialect: input.from)
+            let source = try InputOpener.openSource(path, options: input)
             if input.inputs.count > 1 && format == .text {
                 if index > 0 { out.write("\n") }
                 out.write("== \(source.name) ==\n")

@@ -51,6 +51,9 @@ struct Benchmark: ParsableCommand {
     @Option(help: .hidden)
     var loop: String?
 
+    @Flag(help: "Measure the capture tap instead: throughput and added latency through 'attrace capture proxy' versus a direct pty pair (--size sets the MiB sent each way, default 32).")
+    var proxy = false
+
     @Option(help: ArgumentHelp("Time the decoder and the analyzer in process over this capture (best of 5).", valueName: "capture"))
     var stages: String?
 
@@ -63,6 +66,11 @@ struct Benchmark: ParsableCommand {
             // Child mode: the bare libpcap loop, measured in its own process.
             let (records, bytes) = try Self.bareLoop(path: loop)
             print("\(records) \(bytes)")
+            return
+        }
+        if proxy {
+            try ProxyBenchmark(megabytes: sizes.first ?? 32, pings: 2000, directory: directory,
+                               attrace: Self.executableDirectory() + "/attrace").run()
             return
         }
         var files: [String] = []

@@ -61,6 +61,14 @@ import ATTraceCore
         "failures/unanswered-command": ["timeout.unanswered:error"],
         "failures/unknown-command": ["at.unknown-command:info", "result.error:error", "result.error:error"],
         "failures/unread-data": ["ssl.unread-data:warning"],
+        // The `attrace diff` pairs (Docs/Diff.md): the field capture and its bench variants.
+        "diff/field": [], "diff/bench-same": [], "diff/bench-payload": [], "diff/bench-extra-missing": [],
+        "diff/bench-reordered": [],
+        // CMUX: the frame damaged on the line is the only finding (Samples/scripts/cmux/).
+        "cmux/cmux-basic": ["capture.undecodable:warning"],
+        "diff/bench-final": ["result.error:error", "result.error:error", "result.send-fail:error",
+                             "ssl.closed-by-peer:warning"],
+        "diff/bench-slower": ["timeout.final:error"],
     ]
 
     @Test(arguments: expected.keys.sorted())

@@ -92,15 +92,8 @@ final class PrefetchingSource: RecordSource {
                             case .chunk(let time, let frame, let channel, let direction, let range):
                                 try body(.chunk(ChunkView(time: time, frame: frame, channel: channel, direction: direction,
                                                           bytes: UnsafeRawBufferPointer(rebasing: bytes[range]))))
-                            case .other(.event(let event)):
-                                try body(.event(event))
-                            case .other(.diagnostic(let diagnostic)):
-                                try body(.diagnostic(diagnostic))
-                            case .other(.chunk(let chunk)):
-                                try chunk.bytes.withUnsafeBytes {
-                                    try body(.chunk(ChunkView(time: chunk.time, frame: chunk.frame, channel: chunk.channel,
-                                                              direction: chunk.direction, bytes: $0)))
-                                }
+                            case .other(let record):
+                                try record.withRawRecord(body)
                             }
                         }
                     }

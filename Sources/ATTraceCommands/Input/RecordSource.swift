@@ -1,8 +1,8 @@
 import ATTraceCore
 import ATTraceIO
 
-/// Something that yields capture records in file order: a pcap/pcapng reader, or an
-/// importer for a text log.
+/// Something that yields capture records in file order: a pcap/pcapng reader, a usbmon
+/// importer, or an importer for a text log.
 protocol RecordSource: AnyObject {
     /// The input's name for messages and output headers.
     var name: String { get }
@@ -12,7 +12,9 @@ protocol RecordSource: AnyObject {
 
 extension CaptureReader: RecordSource {}
 
-/// A source over records already in memory (text importers, trace scripts).
+extension USBMonitorImporter: RecordSource {}
+
+/// A source over records already in memory (trace scripts).
 final class RecordListSource: RecordSource {
     let name: String
     private let records: [CaptureRecord]
@@ -24,17 +26,7 @@ final class RecordListSource: RecordSource {
 
     func forEachRecord(_ body: (RawRecord) throws -> Void) throws {
         for record in records {
-            switch record {
-            case .chunk(let chunk):
-                try chunk.bytes.withUnsafeBytes { bytes in
-                    try body(.chunk(ChunkView(time: chunk.time, frame: chunk.frame, channel: chunk.channel,
-                                              direction: chunk.direction, bytes: bytes)))
-                }
-            case .event(let event):
-                try body(.event(event))
-            case .diagnostic(let diagnostic):
-                try body(.diagnostic(diagnostic))
-            }
+            try record.withRawRecord(body)
         }
     }
 }

@@ -333,7 +333,13 @@ struct TextTimelineFormatter {
         switch payload.end {
         case .ctrlZ: out.write(" ^Z")
         case .escape: styled(" ESC (cancelled)", .yellow, to: &out)
-        case .short: styled(" (short: \(payload.declaredLength.map(String.init) ?? "?") announced)", .red, to: &out)
+        case .short:
+            if let declared = payload.declaredLength {
+                styled(" (short: \(declared) announced)", .red, to: &out)
+            } else {
+                // A variable-length payload the module answered before any Ctrl+Z.
+                styled(" (no Ctrl+Z before the answer)", .yellow, to: &out)
+            }
         case .endOfInput: styled(" (input ended)", .red, to: &out)
         case .count, .delimiter: break
         }

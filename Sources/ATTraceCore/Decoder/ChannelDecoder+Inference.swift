@@ -29,6 +29,21 @@ extension ChannelDecoder {
         var isComplete: Bool
     }
 
+    /// The offset of the `<CR><LF>` that opens the first complete `<CR><LF>`-framed final
+    /// result line among the unattributed bytes.
+    private func firstFramedFinalResult() -> Int? {
+        var index = 0
+        while index + 1 < unknown.count {
+            if unknown[index] == Self.carriageReturn && unknown[index + 1] == Self.lineFeed,
+               let end = unknown.firstLineEnd(from: index + 2), end > index + 2,
+               ResultCode.verbose(unknown.bytes((index + 2)..<end)) != nil {
+                return index
+            }
+            index += 1
+        }
+        return nil
+    }
+
     private func decideUnknown(force: Bool) -> Attribution? {
         switch hostState {
         case .payload(let payload), .upload(let payload):
@@ -40,7 +55,16 @@ extension ChannelDecoder {
             if let terminator = unknown.firstIndex(of: Self.ctrlZ, or: Self.escape, from: 0) {
                 return Attribution(direction: .host, length: terminator + 1, isComplete: true)
             }
-            return Attribution(direction: .host, length: unknown.count, isComplete: force)
+            // A pasted log shows no Ctrl+Z: the module's framed final result (`SEND OK`)
+            // ends the payload instead of becoming part of it.
+            switch firstFramedFinalResult() {
+            case 0?:
+                break // the answer itself: read as module lines below
+            case let answer?:
+                return Attribution(direction: .host, length: answer, isComplete: true)
+            case nil:
+                return Attribution(direction: .host, length: unknown.count, isComplete: force)
+            }
         case .command, .data:
             break
         }

@@ -1,94 +1,69 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A bounded queue between one producing and one consuming thread.
+/// A bounded queue between one producing and one consuming thread (the decoding pipeline).
 ///
 /// The producer blocks while the queue is full, so memory stays bounded however fast it
 /// runs (product.md §5: constant memory); the consumer blocks while it is empty. Either
 /// side can stop the other: the producer with ``close()`` when it is done, the consumer
-/// with ``cancel()`` when it gives up, after which ``send(_:)`` returns `false`.
+/// with ``cancel()`` when it gives up, after which ``send(_:)`` returns `false`. An
+/// element is let go as soon as it is received, so nothing handed out stays alive here.
 public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
-    // Every stored property below is guarded by `mutex`.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let changed: UnsafeMutablePointer<pthread_cond_t>
-    private var items: [Element] = []
+    // Every stored property below is guarded by `lock`.
+    private let lock = ConditionLock()
+    /// A ring of `capacity` slots; `count` of them, from `head`, hold elements.
+    private var slots: [Element?]
     private var head = 0
-    private let capacity: Int
+    private var count = 0
     private var isClosed = false
     private var isCancelled = false
 
     public init(capacity: Int) {
         precondition(capacity > 0, "a handoff queue needs room for one element")
-        self.capacity = capacity
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-        changed = .allocate(capacity: 1)
-        changed.initialize(to: pthread_cond_t())
-        pthread_cond_init(changed, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(mutex)
-        changed.deallocate()
-        mutex.deallocate()
+        slots = Array(repeating: nil, count: capacity)
     }
 
     /// Appends `element`, waiting while the queue is full. `false` when the consumer
     /// cancelled: the producer should stop.
     @discardableResult
     public func send(_ element: Element) -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while items.count - head >= capacity && !isCancelled {
-            pthread_cond_wait(changed, mutex)
+        lock.withLock {
+            while count == slots.count && !isCancelled { lock.wait() }
+            guard !isCancelled else { return false }
+            slots[(head + count) % slots.count] = element
+            count += 1
+            lock.broadcast()
+            return true
         }
-        guard !isCancelled else { return false }
-        items.append(element)
-        pthread_cond_broadcast(changed)
-        return true
     }
 
     /// The next element, waiting while the queue is empty; `nil` once it is closed and
     /// drained.
     public func receive() -> Element? {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while head == items.count && !isClosed {
-            pthread_cond_wait(changed, mutex)
+        lock.withLock {
+            while count == 0 && !isClosed { lock.wait() }
+            guard count > 0 else { return nil }
+            let element = slots[head].take()
+            head = (head + 1) % slots.count
+            count -= 1
+            lock.broadcast()
+            return element
         }
-        guard head < items.count else { return nil }
-        let element = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        }
-        pthread_cond_broadcast(changed)
-        return element
     }
 
     /// The producer has sent everything.
     public func close() {
-        pthread_mutex_lock(mutex)
-        isClosed = true
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        lock.withLock {
+            isClosed = true
+            lock.broadcast()
+        }
     }
 
-    /// The consumer stops: a waiting or later ``send(_:)`` returns `false`.
+    /// The consumer stops: a waiting or later ``send(_:)`` returns `false`, and what is
+    /// queued is let go.
     public func cancel() {
-        pthread_mutex_lock(mutex)
-        isCancelled = true
-        items.removeAll()
-        head = 0
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        lock.withLock {
+            isCancelled = true
+            for index in slots.indices { slots[index] = nil }
+            count = 0
+            lock.broadcast()
+        }
     }
 }

@@ -6,14 +6,14 @@ import Musl
 import Darwin
 #endif
 
-/// A plain POSIX thread running one closure, joined by its owner.
+/// A joinable POSIX thread running one closure: the tap's writer and live view, the
+/// decoding pipeline's reader and decoder, tests' fake modems.
 ///
-/// Used to put the reader and the decoder on a core of their own while the caller consumes
-/// their output (``HandoffQueue``). A dedicated thread rather than a task: the work blocks
-/// on file reads and on a full queue, which must not occupy the concurrency runtime's
-/// few cooperative threads.
+/// A dedicated thread rather than a task (capture.md §5.1): the work blocks on file reads,
+/// full queues and terminals, which must not occupy the concurrency runtime's few
+/// cooperative threads, and a blocked disk write must never delay the tap's forwarding.
 public final class WorkerThread: @unchecked Sendable {
-    // Written once by `start` before any other thread can see the object, read by `join`.
+    // Written by `init` before any other thread can see the object, then read by `join`.
     #if canImport(Darwin)
     private var thread: pthread_t?
     #else
@@ -26,13 +26,10 @@ public final class WorkerThread: @unchecked Sendable {
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
-    private init() {}
-
     /// Starts `body` on a new thread.
-    public static func start(_ body: @escaping @Sendable () -> Void) -> WorkerThread {
-        let worker = WorkerThread()
+    public init(_ body: @escaping @Sendable () -> Void) throws(TapError) {
         let context = Unmanaged.passRetained(Body(body)).toOpaque()
-        let status = pthread_create(&worker.thread, nil, { context in
+        let status = pthread_create(&thread, nil, { context in
             #if canImport(Darwin)
             let body = Unmanaged<Body>.fromOpaque(context).takeRetainedValue()
             #else
@@ -41,11 +38,23 @@ public final class WorkerThread: @unchecked Sendable {
             body.run()
             return nil
         }, context)
-        precondition(status == 0, "pthread_create failed: \(SystemCalls.describe(errorNumber: status))")
-        return worker
+        guard status == 0 else {
+            Unmanaged<Body>.fromOpaque(context).release()
+            throw .system(what: "a thread", reason: SystemCalls.describe(errorNumber: status))
+        }
     }
 
-    /// Waits until the body has returned.
+    /// Starts `body` on a new thread where there is no way to go on without one (the
+    /// decoding pipeline): a failure to create it stops the program with its reason.
+    public static func start(_ body: @escaping @Sendable () -> Void) -> WorkerThread {
+        do {
+            return try WorkerThread(body)
+        } catch {
+            fatalError("cannot start \(error)")
+        }
+    }
+
+    /// Waits until the body has returned (once).
     public func join() {
         guard !isJoined else { return }
         isJoined = true

@@ -27,6 +27,8 @@ struct CaptureFileScanner {
         var validLength: Int64
         /// Why the tail is torn, or `nil` when every byte belongs to a valid record.
         var tornTailReason: String?
+        /// The time of the last valid record (a tap appending never writes earlier ones).
+        var lastTime: Timestamp?
     }
 
     /// Why records cannot be appended at all.
@@ -99,6 +101,7 @@ struct CaptureFileScanner {
                 break
             }
             previousTime = time
+            result.lastTime = time
             result.recordCount = recordNumber
             result.validLength += Int64(recordHeaderLength + capturedLength)
         }

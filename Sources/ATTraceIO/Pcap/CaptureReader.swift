@@ -173,17 +173,7 @@ public final class CaptureReader {
         while pendingHead < pending.count {
             let record = pending[pendingHead]
             pendingHead += 1
-            switch record {
-            case .chunk(let chunk):
-                try chunk.bytes.withUnsafeBytes { bytes in
-                    try body(.chunk(ChunkView(time: chunk.time, frame: chunk.frame, channel: chunk.channel,
-                                              direction: chunk.direction, bytes: bytes)))
-                }
-            case .event(let event):
-                try body(.event(event))
-            case .diagnostic(let diagnostic):
-                try body(.diagnostic(diagnostic))
-            }
+            try record.withRawRecord(body)
         }
         while try readPacket({ packet in try interpret(packet, body) }) != nil {}
         if let diagnostic = takeEndDiagnostic() {

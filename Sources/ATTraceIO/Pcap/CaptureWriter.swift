@@ -34,10 +34,15 @@ public final class CaptureWriter {
     public let existingRecordCount: Int
     /// Bytes of a torn tail cut off before appending (0 when the file ended cleanly).
     public let truncatedTailBytes: Int64
+    /// The time of the last record already in the file when appending.
+    public private(set) var existingLastTime: Timestamp?
     /// Records written by this writer (a long chunk counts once per record it fills).
     public private(set) var recordsWritten = 0
     /// Serial bytes written by this writer (TLV prefixes and event bodies not counted).
     public private(set) var payloadBytesWritten = 0
+    /// Bytes this writer added to the file (record headers and data; the file header of a
+    /// new file counted too), for size-based rotation.
+    public private(set) var fileBytesWritten: Int64 = 0
     /// `fdatasync` calls made so far.
     public private(set) var syncsPerformed = 0
 
@@ -135,6 +140,7 @@ public final class CaptureWriter {
         self.init(name: path, deadHandle: deadHandle, dumper: dumper, syncPolicy: syncPolicy, clock: clock,
                   snapshotLength: scan.snapshotLength, existingRecordCount: scan.recordCount,
                   truncatedTailBytes: scan.fileLength - scan.validLength)
+        existingLastTime = scan.lastTime
         // An empty file has just been given its header; get it out of the stdio buffer.
         try flushAndSynchronize(force: false)
     }
@@ -230,15 +236,31 @@ public final class CaptureWriter {
         if let failure { throw failure }
     }
 
+    /// Writes serial bytes from an array (the capture tap's records).
+    public func write(_ bytes: [UInt8], direction: Direction, channel: UInt32 = 0, time: Timestamp,
+                      sequence: UInt32? = nil) throws(CaptureError) {
+        var failure: CaptureError?
+        bytes.withUnsafeBytes { buffer in
+            do throws(CaptureError) {
+                try write(buffer, direction: direction, channel: channel, time: time, sequence: sequence)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
     /// Writes serial bytes without building a `TraceChunk` first (the capture tap's path).
+    /// `sequence` is the chunk's number on its input (sniff mode; exported-PDU tag 30).
     public func write(_ bytes: UnsafeRawBufferPointer, direction: Direction, channel: UInt32 = 0,
-                      time: Timestamp) throws(CaptureError) {
+                      time: Timestamp, sequence: UInt32? = nil) throws(CaptureError) {
         let (seconds, nanoseconds) = try pcapTime(time)
         var offset = 0
         repeat {
             let count = min(maximumPayloadPerRecord, bytes.count - offset)
             recordBuffer.removeAll(keepingCapacity: true)
-            ExportedPDUHeader.appendSerialPrefix(direction: direction, channel: channel, to: &recordBuffer)
+            ExportedPDUHeader.appendSerialPrefix(direction: direction, channel: channel, sequence: sequence,
+                                                  to: &recordBuffer)
             if count > 0 {
                 recordBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)]))
             }
@@ -316,6 +338,7 @@ public final class CaptureWriter {
         }
         recordsWritten += 1
         recordsSinceSynchronization += 1
+        fileBytesWritten += Int64(16 + recordBuffer.count)
     }
 
     /// Flushes stdio to the kernel, then syncs when the policy (or `force`) asks for it.

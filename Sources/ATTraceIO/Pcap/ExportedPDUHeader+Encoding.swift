@@ -9,15 +9,20 @@ import ATTraceCore
 ///     00 00 00 00                   end of options
 ///
 /// Tags 25 and 26 (the channel) follow tag 12 only when the channel is not 0; tag 35 is
-/// left out for `.unknown`. Tags are written in numeric order, as Wireshark's exporter does.
+/// left out for `.unknown`; tag 30 only on sniffed records. Tags are written in numeric order, as Wireshark's exporter does.
 extension ExportedPDUHeader {
     /// The longest prefix either encoder writes (an event on a channel other than 0).
     static let maximumPrefixLength = 4 + 16 + 2 * (4 + 4) + 4 + 8 + 4
 
-    /// Appends the TLVs of a serial-bytes record.
-    static func appendSerialPrefix(direction: Direction, channel: UInt32, to out: inout [UInt8]) {
+    /// Appends the TLVs of a serial-bytes record; `sequence` (the chunk's number on its
+    /// input, written by the two-input sniffer) goes into tag 30, the original frame number.
+    static func appendSerialPrefix(direction: Direction, channel: UInt32, sequence: UInt32? = nil,
+                                   to out: inout [UInt8]) {
         appendText(tag: Tag.dissectorName, "at", to: &out)
         appendChannel(channel, to: &out)
+        if let sequence {
+            appendUInt32(tag: Tag.originalFrameNumber, sequence, to: &out)
+        }
         switch direction {
         case .host: appendUInt32(tag: Tag.peerToPeerDirection, 0, to: &out)
         case .modem: appendUInt32(tag: Tag.peerToPeerDirection, 1, to: &out)

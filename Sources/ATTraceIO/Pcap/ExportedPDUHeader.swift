@@ -21,6 +21,7 @@ struct ExportedPDUHeader {
         static let dissectorName: UInt16 = 12
         static let sourcePort: UInt16 = 25
         static let destinationPort: UInt16 = 26
+        static let originalFrameNumber: UInt16 = 30
         static let protocolColumnText: UInt16 = 33
         static let peerToPeerDirection: UInt16 = 35
     }

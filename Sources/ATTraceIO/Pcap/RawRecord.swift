@@ -45,3 +45,21 @@ public enum RawRecord {
         }
     }
 }
+
+extension CaptureRecord {
+    /// Hands the record to `body` as a `RawRecord`, its bytes borrowed rather than copied
+    /// (sources that hold records in memory feed the same fast path as the reader).
+    public func withRawRecord<Result>(_ body: (RawRecord) throws -> Result) rethrows -> Result {
+        switch self {
+        case .chunk(let chunk):
+            try chunk.bytes.withUnsafeBytes { bytes in
+                try body(.chunk(ChunkView(time: chunk.time, frame: chunk.frame, channel: chunk.channel,
+                                          direction: chunk.direction, bytes: bytes)))
+            }
+        case .event(let event):
+            try body(.event(event))
+        case .diagnostic(let diagnostic):
+            try body(.diagnostic(diagnostic))
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import ATTraceCore
+import ATTraceIO
+
+/// One input read and decoded on a thread of its own (and a capture file read on another,
+/// ``PrefetchingSource``), its records handed out one at a time on request: `decode` and
+/// `analyze` take them all (``DecodingRun/runConcurrently(_:progress:onRecord:)``); `diff`
+/// pulls from two inputs in step, from whichever the comparison needs next. Memory is
+/// bounded by the handoff queue (product.md §5).
+///
+/// Closing the stream (or dropping it) stops the decoding thread and waits for it.
+final class DecodedRecordStream {
+    let name: String
+    private let queue = HandoffQueue<Handoff>(capacity: DecodingRun.queuedBatches)
+    private var worker: WorkerThread?
+    private var batch: [DecodingRun.Decoded] = []
+    private var batchIndex = 0
+    /// The run's counters and times once the input is read to its end.
+    private(set) var finishedRun: DecodingRun?
+
+    /// The caller stopped taking records.
+    private struct ConsumerStopped: Error {}
+
+    /// What the decoding thread hands over, in order.
+    private enum Handoff: Sendable {
+        case records([DecodingRun.Decoded])
+        case finished(DecodingRun)
+        case failed(any Error)
+    }
+
+    /// The source and the run, handed to the decoding thread. Unchecked: nothing else
+    /// touches the source until the thread has been joined.
+    private struct Handover: @unchecked Sendable {
+        let source: RecordSource
+        let progress: ProgressReporter
+        let run: DecodingRun
+    }
+
+    init(_ source: RecordSource, progress: ProgressReporter, run: DecodingRun = DecodingRun()) {
+        name = source.name
+        let queue = queue
+        // A capture file is also read on a thread of its own (text logs are parsed into
+        // memory before this point).
+        let source: RecordSource = source is CaptureReader ? PrefetchingSource(source) : source
+        let handover = Handover(source: source, progress: progress, run: run)
+        worker = WorkerThread.start {
+            var run = handover.run
+            var progress = handover.progress
+            var batch: [DecodingRun.Decoded] = []
+            batch.reserveCapacity(DecodingRun.batchSize)
+            var batchStart = 0
+            do {
+                try run.run(handover.source, progress: &progress) { record, context in
+                    batch.append(DecodingRun.Decoded(record: record, context: context))
+                    guard batch.count == DecodingRun.batchSize
+                            || context.inputBytes - batchStart >= DecodingRun.batchInputBytes else { return }
+                    guard queue.send(.records(batch)) else { throw ConsumerStopped() }
+                    batch = []
+                    batch.reserveCapacity(DecodingRun.batchSize)
+                    batchStart = context.inputBytes
+                }
+                if !batch.isEmpty { queue.send(.records(batch)) }
+                queue.send(.finished(run))
+            } catch is ConsumerStopped {
+                // The caller closed the stream.
+            } catch {
+                queue.send(.failed(error))
+            }
+            queue.close()
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// The next decoded record with its context, `nil` at the end of the input; rethrows a
+    /// read error of the input.
+    func next() throws -> DecodingRun.Decoded? {
+        while batchIndex == batch.count {
+            guard let handoff = queue.receive() else { return nil }
+            switch handoff {
+            case .records(let records):
+                batch = records
+                batchIndex = 0
+            case .finished(let run):
+                finishedRun = run
+            case .failed(let error):
+                close()
+                throw error
+            }
+        }
+        defer { batchIndex += 1 }
+        return batch[batchIndex]
+    }
+
+    /// Stops the decoding thread (if it still runs) and waits for it.
+    func close() {
+        guard let worker else { return }
+        queue.cancel()
+        worker.join()
+        self.worker = nil
+    }
+}

@@ -1,0 +1,85 @@
+import ATTraceCore
+import ATTraceIO
+import Foundation
+import Testing
+
+/// The writer side of the tap: loss is recorded, rotation keeps every part decodable, and
+/// appending continues after a torn tail (product.md §1, §6).
+@Suite struct CaptureRecorderTests {
+    private func chunk(_ text: String, _ direction: Direction, _ index: Int) -> TapRecord {
+        .chunk(TapChunk(direction: direction, time: Timestamp(seconds: 1_800_000_000, nanoseconds: Int64(index) * 1000),
+                        bytes: Array(text.utf8)))
+    }
+
+    @Test func aFullQueueDropsRecordsAndSaysSo() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("lossy.pcap")
+        // A queue that holds one record at a time, and a writer that is not running yet.
+        let recorder = try CaptureRecorder(output: CaptureOutput(path: path, syncPolicy: .never), queueLimit: 1)
+        recorder.submit(.event(.tap("start", at: Timestamp(seconds: 1_800_000_000))))
+        for index in 1...5 { recorder.submit(chunk("AT\r", .host, index)) }
+        #expect(recorder.lostRecords == 5)
+        #expect(recorder.lostBytes == 15)
+        try recorder.start()
+        recorder.submitWaiting(.event(.tap("stop", at: Timestamp(seconds: 1_800_000_001))))
+        let summary = recorder.finish()
+        #expect(summary.lostRecords == 5)
+        let records = try CaptureFiles.readAll(path)
+        #expect(records.events.map(\.name) == ["start", "capture_lost", "stop"])
+        let lost = try #require(records.events(named: "capture_lost").first)
+        #expect(lost["records"]?.intValue == 5)
+        #expect(lost["bytes"]?.intValue == 15)
+    }
+
+    @Test func rotationStartsNumberedPartsThatEachDecode() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let output = CaptureOutput(path: directory.file("cap.pcap"), syncPolicy: .never, rotateBytes: 400, keepParts: 3)
+        let recorder = try CaptureRecorder(output: output)
+        try recorder.start()
+        recorder.submit(.event(.tap("start", at: Timestamp(seconds: 1_800_000_000), [("mode", .string("test"))])))
+        for index in 1...40 {
+            recorder.submit(chunk("AT+CSQ\r", .host, index * 2))
+            recorder.submit(chunk("\r\nOK\r\n", .modem, index * 2 + 1))
+        }
+        recorder.submitWaiting(.event(.tap("stop", at: Timestamp(seconds: 1_800_000_001), [("reason", .string("test"))])))
+        let summary = recorder.finish()
+        #expect(summary.failure == nil)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(names.count == 3, "only the newest three parts are kept: \(names)")
+        #expect(summary.lastPath == directory.file(names.last!))
+        for name in names {
+            let records = try CaptureFiles.readAll(directory.file(name))
+            #expect(records.diagnostics.isEmpty)
+            #expect(records.events.first?.name == "start", "\(name) starts with the session's start event")
+            #expect(records.events.first?["mode"] == .string("test"))
+            #expect(records.events.last?.name == "stop")
+        }
+        let middle = try CaptureFiles.readAll(directory.file(names[1]))
+        #expect(middle.events.first?["part"] != nil)
+        #expect(middle.events.last?["reason"] == .string("rotate"))
+    }
+
+    @Test func appendingCutsATornTailAndKeepsTimeOrder() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("append.pcap")
+        let first = try CaptureRecorder(output: CaptureOutput(path: path, syncPolicy: .never))
+        try first.start()
+        for index in 1...5 { first.submit(chunk("AT\r", .host, index)) }
+        _ = first.finish()
+        try CaptureFiles.truncate(path, to: try CaptureFiles.size(of: path) - 3)
+
+        let second = try CaptureRecorder(output: CaptureOutput(path: path, syncPolicy: .never, append: true))
+        #expect(second.existingRecordCount == 4)
+        #expect(second.truncatedTailBytes == Int64(16 + 20 + 3 - 3))
+        #expect(second.existingLastTime == Timestamp(seconds: 1_800_000_000, nanoseconds: 4000))
+        try second.start()
+        second.submit(chunk("ATI\r", .host, 9))
+        _ = second.finish()
+        let records = try CaptureFiles.readAll(path)
+        #expect(records.diagnostics.isEmpty)
+        #expect(records.bytes(.host) == Array("AT\rAT\rAT\rAT\rATI\r".utf8))
+    }
+}
