@@ -44,7 +44,9 @@ public struct Analyzer: Sendable {
     private var findings: [Finding] = []
     private var findingHead = 0
 
-    public init(catalog: CommandCatalog = .standard, enabledRules: Set<FindingID>? = nil) {
+    /// The default catalog is a copy of its own (``CommandCatalog/makeStandard()``): the
+    /// analyzer usually runs beside the decoder, on another core.
+    public init(catalog: CommandCatalog = .makeStandard(), enabledRules: Set<FindingID>? = nil) {
         self.catalog = catalog
         self.enabledRules = enabledRules
     }

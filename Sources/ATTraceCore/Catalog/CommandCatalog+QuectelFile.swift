@@ -3,7 +3,7 @@ extension CommandCatalog {
     static let fileName = ParameterSpec.string("filename", maxLength: 80)
     static let fileHandle = ParameterSpec.int("filehandle", 0...Int64(Int32.max))
 
-    static let quectelFile: [CommandSpec] = [
+    static var quectelFile: [CommandSpec] { [
         CommandSpec("AT+QFLDS", "Storage space information", family: .quectelFile, forms: [.test, .write, .exec],
                     time: .unspecified, source: "catalog.md §3.4",
                     parameters: [.string("name_pattern")]),
@@ -46,5 +46,5 @@ extension CommandCatalog {
                     time: .unspecified, source: "catalog.md §3.4", parameters: [fileHandle]),
         CommandSpec("AT+QFCLOSE", "Close a file", family: .quectelFile, forms: [.test, .write],
                     time: .unspecified, source: "catalog.md §3.4", parameters: [fileHandle]),
-    ]
+    ] }
 }

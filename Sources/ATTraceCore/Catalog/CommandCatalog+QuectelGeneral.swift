@@ -1,6 +1,6 @@
 /// Quectel general commands that affect what appears on the wire (reference/catalog.md §3.1).
 extension CommandCatalog {
-    static let quectelGeneral: [CommandSpec] = [
+    static var quectelGeneral: [CommandSpec] { [
         CommandSpec("AT+QPOWD", "Power off (answers OK, later POWERED DOWN)", family: .quectelGeneral,
                     forms: [.test, .exec, .write], time: .milliseconds(300), source: "catalog.md §3.1, §6",
                     asyncResults: [AsyncResult(urc: "POWERED DOWN", deadline: .seconds(65))],
@@ -40,5 +40,5 @@ extension CommandCatalog {
         CommandSpec("AT+QCMGS", "Send concatenated SMS", family: .quectelGeneral, forms: [.test, .write],
                     time: .seconds(120), source: "catalog.md §6",
                     prompt: PromptRule(lengthParameter: nil, maximumLength: nil)),
-    ]
+    ] }
 }

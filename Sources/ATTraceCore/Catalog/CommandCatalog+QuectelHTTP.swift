@@ -1,7 +1,7 @@
 /// Quectel HTTP(S) commands (reference/catalog.md §3.5; BG96 HTTP(S) manual S6; EC2x adds
 /// QHTTPGETEX and QHTTPSTOP).
 extension CommandCatalog {
-    static let quectelHTTP: [CommandSpec] = [
+    static var quectelHTTP: [CommandSpec] { [
         CommandSpec("AT+QHTTPCFG", "Configure HTTP(S) parameters", family: .quectelHTTP, forms: [.test, .read, .write],
                     time: .unspecified, source: "catalog.md §3.5",
                     parameters: [.string("keyword")],
@@ -50,5 +50,5 @@ extension CommandCatalog {
                     parameters: [fileName, .int("wait_time", 1...65535, optional: true)]),
         CommandSpec("AT+QHTTPSTOP", "Cancel the HTTP(S) request", family: .quectelHTTP, forms: [.test, .exec],
                     time: .unspecified, source: "catalog.md §7 (S3 §14.4)"),
-    ]
+    ] }
 }

@@ -5,7 +5,7 @@ extension CommandCatalog {
     static let mqttMessageID = ParameterSpec.int("msgID", 0...65535)
     static let mqttQoS = ParameterSpec.choice("qos", [0: "at most once", 1: "at least once", 2: "exactly once"])
 
-    static let quectelMQTT: [CommandSpec] = [
+    static var quectelMQTT: [CommandSpec] { [
         CommandSpec("AT+QMTCFG", "Configure an MQTT client", family: .quectelMQTT, forms: [.test, .write],
                     time: .milliseconds(300), source: "catalog.md §3.6",
                     parameters: [.string("keyword"), mqttClient],
@@ -61,5 +61,5 @@ extension CommandCatalog {
                     asyncResults: [AsyncResult(urc: "+QMTPUBEX", commandKey: 1, resultKey: 1, deadline: .seconds(15))],
                     parameters: [mqttClient, mqttMessageID, mqttQoS, .int("retain", 0...1), .string("topic"),
                                  .int("length", 1...1548)]),
-    ]
+    ] }
 }

@@ -25,7 +25,7 @@ extension CommandCatalog {
         0xC02F: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0xFFFF: "all cipher suites",
     ]
 
-    static let quectelSSL: [CommandSpec] = [
+    static var quectelSSL: [CommandSpec] { [
         CommandSpec("AT+QSSLCFG", "Configure an SSL context", family: .quectelSSL, forms: [.test, .write],
                     time: .milliseconds(300), source: "quectel-ssl.md §5.1",
                     parameters: [.string("keyword"), sslContext],
@@ -76,5 +76,5 @@ extension CommandCatalog {
         CommandSpec("AT+QSSLSTATE", "List SSL connections", family: .quectelSSL, forms: [.test, .write, .exec],
                     time: .milliseconds(300), source: "quectel-ssl.md §5.6",
                     parameters: [sslClient]),
-    ]
+    ] }
 }

@@ -5,7 +5,7 @@ extension CommandCatalog {
     static let connectID = ParameterSpec.int("connectID", 0...11)
     static let accessMode = ParameterSpec.choice("access_mode", [0: "buffer access", 1: "direct push", 2: "transparent"], optional: true)
 
-    static let quectelTCPIP: [CommandSpec] = [
+    static var quectelTCPIP: [CommandSpec] { [
         CommandSpec("AT+QICSGP", "Configure a PDP context (APN, user, password, authentication)", family: .quectelTCPIP,
                     forms: [.test, .write], time: .unspecified, source: "catalog.md §3.2",
                     parameters: [pdpContext, .choice("context_type", [1: "IPv4", 2: "IPv6", 3: "IPv4v6"], optional: true),
@@ -84,5 +84,5 @@ extension CommandCatalog {
                     parameters: [.choice("echo", [0: "payload echo off", 1: "payload echo on"])]),
         CommandSpec("AT+QIGETERROR", "Error code of the last TCP/IP or SSL command", family: .quectelTCPIP,
                     forms: [.test, .exec], time: .unspecified, source: "quectel-ssl.md §11; catalog.md §3.2"),
-    ]
+    ] }
 }

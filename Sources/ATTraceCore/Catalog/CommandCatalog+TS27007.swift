@@ -1,7 +1,7 @@
 /// 3GPP TS 27.007 and 27.005 commands as Quectel EC2x/BG96 implement them
 /// (reference/catalog.md §1.3, §3.1, §6).
 extension CommandCatalog {
-    static let ts27007: [CommandSpec] = [
+    static var ts27007: [CommandSpec] { [
         CommandSpec("AT+CMEE", "Report mobile equipment errors", family: .ts27007, forms: [.test, .read, .write],
                     time: .milliseconds(300), source: "catalog.md §1.3",
                     parameters: [.choice("n", [0: "plain ERROR", 1: "numeric +CME ERROR", 2: "verbose +CME ERROR"])]),
@@ -92,9 +92,9 @@ extension CommandCatalog {
                                  .int("T1", 1...255, optional: true), .int("N2", 0...100, optional: true),
                                  .int("T2", 2...255, optional: true), .int("T3", 1...255, optional: true),
                                  .int("k", 1...7, optional: true)]),
-    ]
+    ] }
 
-    static let ts27005: [CommandSpec] = [
+    static var ts27005: [CommandSpec] { [
         CommandSpec("AT+CMGF", "SMS message format", family: .ts27005, forms: [.test, .read, .write],
                     time: .milliseconds(300), source: "catalog.md §3.1",
                     parameters: [.choice("mode", [0: "PDU", 1: "text"])]),
@@ -127,5 +127,5 @@ extension CommandCatalog {
         CommandSpec("AT+CSCA", "SMS service centre address", family: .ts27005, forms: [.test, .read, .write],
                     time: .milliseconds(300), source: "catalog.md §3.1",
                     parameters: [.string("sca"), .any("tosca", optional: true)]),
-    ]
+    ] }
 }

@@ -1,6 +1,6 @@
 /// V.250 basic commands as Quectel EC2x implements them (reference/catalog.md §1, §3.1).
 extension CommandCatalog {
-    static let v250: [CommandSpec] = [
+    static var v250: [CommandSpec] { [
         CommandSpec("AT", "Attention (no operation)", family: .v250, forms: .exec,
                     time: .milliseconds(300), source: "catalog.md §1.1"),
         CommandSpec("A/", "Repeat the previous command line", family: .v250, forms: .exec,
@@ -80,5 +80,5 @@ extension CommandCatalog {
                     time: .milliseconds(300), source: "catalog.md §3.1"),
         CommandSpec("AT+GSN", "Serial number (IMEI)", family: .v250, forms: [.test, .exec],
                     time: .milliseconds(300), source: "catalog.md §3.1"),
-    ]
+    ] }
 }

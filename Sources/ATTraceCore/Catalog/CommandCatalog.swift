@@ -16,10 +16,17 @@ public struct CommandCatalog: Sendable {
     }
 
     /// Every table the project ships.
-    public static let standard = CommandCatalog(
-        commands: v250 + ts27007 + ts27005 + quectelGeneral + quectelTCPIP + quectelSSL
-            + quectelFile + quectelHTTP + quectelMQTT,
-        urcs: unsolicitedResultCodes)
+    public static let standard = makeStandard()
+
+    /// A new copy of ``standard`` whose specs are objects of its own. Code running on
+    /// another thread than the decoder (the analyzer in the decoding pipeline) uses one:
+    /// looking a spec up retains it, and two cores retaining the same objects take turns
+    /// owning their cache lines on every command.
+    public static func makeStandard() -> CommandCatalog {
+        CommandCatalog(commands: v250 + ts27007 + ts27005 + quectelGeneral + quectelTCPIP + quectelSSL
+                           + quectelFile + quectelHTTP + quectelMQTT,
+                       urcs: unsolicitedResultCodes)
+    }
 
     /// The spec for a canonical command name; S-registers without an entry of their own
     /// share a generic one.

@@ -1,6 +1,6 @@
 /// Unsolicited result codes (reference/catalog.md §4; quectel-ssl.md §7).
 extension CommandCatalog {
-    static let unsolicitedResultCodes: [URCSpec] = [
+    static var unsolicitedResultCodes: [URCSpec] { [
         URCSpec("RDY", "The module finished booting (every connection and setting is reset)",
                 source: "catalog.md §4", isRestart: true),
         URCSpec("POWERED DOWN", "The module powered down", source: "catalog.md §4", isRestart: true),
@@ -55,5 +55,5 @@ extension CommandCatalog {
         URCSpec("+QMTPUBEX", "Result of AT+QMTPUBEX", source: "catalog.md §4"),
         URCSpec("+QMTSTAT", "MQTT link state changed", source: "catalog.md §4"),
         URCSpec("+QMTRECV", "MQTT message received", source: "catalog.md §4"),
-    ]
+    ] }
 }

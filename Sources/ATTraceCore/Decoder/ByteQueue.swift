@@ -246,22 +246,15 @@ struct ByteQueue {
 
     /// Drops consumed bytes before new ones are appended. Done here rather than in
     /// `consume`, where slices of the storage are often still alive: compacting a shared
-    /// buffer would copy it.
+    /// buffer would copy it. Done once per 16 KiB or 256 records rather than whenever the
+    /// queue runs empty (nearly every record), which cost more than the copying it saves.
     private mutating func compactIfNeeded() {
-        if head == storage.count {
-            base += storage.count
-            storage.removeAll(keepingCapacity: true)
-            head = 0
-            marks.removeAll(keepingCapacity: true)
-            markHead = 0
-            return
-        }
-        if head >= 65_536 && head * 2 >= storage.count {
+        if head >= 16_384 && head * 2 >= storage.count {
             storage.removeFirst(head)
             base += head
             head = 0
         }
-        if markHead >= 1024 && markHead * 2 >= marks.count {
+        if markHead >= 256 && markHead * 2 >= marks.count {
             marks.removeFirst(markHead)
             markHead = 0
         }

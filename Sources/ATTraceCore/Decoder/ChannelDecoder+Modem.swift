@@ -181,14 +181,19 @@ extension ChannelDecoder {
     /// of another command on the same line, or a prefix the catalog lists.
     private static func responseBelongs(prefix: String, to transaction: PendingTransaction,
                                         catalog: CommandCatalog) -> Bool {
-        for command in transaction.effectiveCommands {
+        let commands = transaction.effectiveCommands
+        for command in commands {
             // `AT+QSSLRECV` owns `+QSSLRECV:` (bytes compared: `hasSuffix` is Unicode-aware and slow).
             if command.name.utf8.count == prefix.utf8.count + 2, command.name.utf8.dropFirst(2).elementsEqual(prefix.utf8) {
                 return true
             }
-            if let spec = catalog.command(command.name), spec.extraResponsePrefixes.contains(prefix) { return true }
         }
-        return false
+        // Prefixes the catalog lists for the command (the usual single command's spec is
+        // already at hand).
+        if commands.count == 1 {
+            return transaction.spec?.extraResponsePrefixes.contains(prefix) ?? false
+        }
+        return commands.contains { catalog.command($0.name)?.extraResponsePrefixes.contains(prefix) ?? false }
     }
 
     /// `+QSSLOPEN: 4,0` is the asynchronous result even while `AT+QSSLOPEN` is pending,

@@ -54,34 +54,48 @@ public enum ResultCode: String, Hashable, Sendable, CaseIterable {
 
     /// Recognises a verbose final result line (without framing).
     public static func verbose(_ line: ArraySlice<UInt8>) -> ResultCode? {
+        // Asked for every module line: compared byte by byte, without Unicode views.
         guard let first = line.first else { return nil }
         switch first {
         case UInt8(ascii: "O"):
-            return line.elementsEqual("OK".utf8) ? .ok : nil
+            return matches(line, "OK") ? .ok : nil
         case UInt8(ascii: "E"):
-            return line.elementsEqual("ERROR".utf8) ? .error : nil
+            return matches(line, "ERROR") ? .error : nil
         case UInt8(ascii: "C"):
-            if line.elementsEqual("CONNECT".utf8) { return .connect }
-            if line.starts(with: "CONNECT ".utf8) { return .connect }
+            if matches(line, "CONNECT") || matches(line, "CONNECT ", prefixOnly: true) { return .connect }
             return nil
         case UInt8(ascii: "N"):
-            if line.elementsEqual("NO CARRIER".utf8) { return .noCarrier }
-            if line.elementsEqual("NO DIALTONE".utf8) { return .noDialtone }
-            if line.elementsEqual("NO ANSWER".utf8) { return .noAnswer }
+            if matches(line, "NO CARRIER") { return .noCarrier }
+            if matches(line, "NO DIALTONE") { return .noDialtone }
+            if matches(line, "NO ANSWER") { return .noAnswer }
             return nil
         case UInt8(ascii: "B"):
-            return line.elementsEqual("BUSY".utf8) ? .busy : nil
+            return matches(line, "BUSY") ? .busy : nil
         case UInt8(ascii: "S"):
-            if line.elementsEqual("SEND OK".utf8) { return .sendOK }
-            if line.elementsEqual("SEND FAIL".utf8) { return .sendFail }
+            if matches(line, "SEND OK") { return .sendOK }
+            if matches(line, "SEND FAIL") { return .sendFail }
             return nil
         case UInt8(ascii: "+"):
-            if line.starts(with: "+CME ERROR".utf8) { return .cmeError }
-            if line.starts(with: "+CMS ERROR".utf8) { return .cmsError }
+            if matches(line, "+CME ERROR", prefixOnly: true) { return .cmeError }
+            if matches(line, "+CMS ERROR", prefixOnly: true) { return .cmsError }
             return nil
         default:
             return nil
         }
+    }
+
+    /// `true` when `line` is `literal` (or starts with it, with `prefixOnly`).
+    @inline(__always)
+    private static func matches(_ line: ArraySlice<UInt8>, _ literal: StaticString, prefixOnly: Bool = false) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard prefixOnly ? line.count >= count : line.count == count else { return false }
+        let text = literal.utf8Start
+        var index = line.startIndex
+        for offset in 0..<count {
+            if line[index] != text[offset] { return false }
+            index += 1
+        }
+        return true
     }
 }
 
