@@ -21,10 +21,8 @@ extension ChannelDecoder {
         default:
             break
         }
-        if case .counted(let payload) = modemState, case .transaction(let owner) = payload.owner, owner == done.id {
-            // Keep reading the block; it will be reported as belonging to an ended transaction.
-            _ = payload
-        }
+        // A counted block still being read for this transaction stays in `modemState`: it is
+        // read to its end and reported as belonging to the ended transaction.
 
         if let final {
             registerAsyncResults(for: done, final: final.code)

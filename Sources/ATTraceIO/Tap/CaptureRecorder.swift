@@ -109,6 +109,18 @@ public final class CaptureRecorder: @unchecked Sendable {
         }
     }
 
+    /// Queues the session's `start` event: the tap's own fields, then what appending found
+    /// in the file (records kept, torn tail cut), then the command line's extra fields.
+    public func submitStart(at time: Timestamp, _ fields: [(key: String, value: JSONValue)],
+                            extra: [(key: String, value: JSONValue)]) {
+        var fields = fields
+        if output.append {
+            fields.append(("appended_to_records", .integer(Int64(existingRecordCount))))
+            fields.append(("truncated_tail_bytes", .integer(truncatedTailBytes)))
+        }
+        submit(.event(.tap("start", at: time, fields + extra)))
+    }
+
     /// Queues a record, waiting for room if needed: the session's last record (`stop`),
     /// which must not be lost.
     public func submitWaiting(_ record: TapRecord) {

@@ -153,12 +153,7 @@ public final class ProxyTap: @unchecked Sendable {
         fields += lowLatency
         if !holders.isEmpty { fields.append(("other_holders", .array(holders.map { .string($0) }))) }
         fields.append(("clock_offset_ns", .integer(clock.realtimeMinusMonotonic())))
-        if recorder.output.append {
-            fields.append(("appended_to_records", .integer(Int64(recorder.existingRecordCount))))
-            fields.append(("truncated_tail_bytes", .integer(recorder.truncatedTailBytes)))
-        }
-        fields += configuration.extraStartFields
-        recorder.submit(.event(.tap("start", at: clock.now().time, fields)))
+        recorder.submitStart(at: clock.now().time, fields, extra: configuration.extraStartFields)
     }
 
     deinit {

@@ -103,12 +103,7 @@ public final class SniffTap: @unchecked Sendable {
             ("clock_offset_ns", .integer(clock.realtimeMinusMonotonic())),
         ]
         if !warnings.isEmpty { fields.append(("warnings", .array(warnings.map { .string($0) }))) }
-        if recorder.output.append {
-            fields.append(("appended_to_records", .integer(Int64(recorder.existingRecordCount))))
-            fields.append(("truncated_tail_bytes", .integer(recorder.truncatedTailBytes)))
-        }
-        fields += configuration.extraStartFields
-        recorder.submit(.event(.tap("start", at: clock.now().time, fields)))
+        recorder.submitStart(at: clock.now().time, fields, extra: configuration.extraStartFields)
     }
 
     deinit {

@@ -30,7 +30,7 @@ public final class StreamTap: @unchecked Sendable {
         self.recorder = recorder
         self.control = control
         self.clock = TapClock(notBefore: recorder.existingLastTime)
-        var fields: [(key: String, value: JSONValue)] = [
+        let fields: [(key: String, value: JSONValue)] = [
             ("tool", .string(tool)),
             ("mode", .string("stdin")),
             ("input", .string(name)),
@@ -38,13 +38,8 @@ public final class StreamTap: @unchecked Sendable {
             ("timing", .string("arrival")),
             ("clock_offset_ns", .integer(clock.realtimeMinusMonotonic())),
         ]
-        if recorder.output.append {
-            fields.append(("appended_to_records", .integer(Int64(recorder.existingRecordCount))))
-            fields.append(("truncated_tail_bytes", .integer(recorder.truncatedTailBytes)))
-        }
-        fields += extraStartFields
         let time = clock.now().time
-        recorder.submit(.event(.tap("start", at: time, fields)))
+        recorder.submitStart(at: time, fields, extra: extraStartFields)
         var backlog: Int32 = 0
         if attrace_readable_length(descriptor, &backlog) == 0, backlog > 0 {
             recorder.submit(.event(.tap("timing_unreliable", at: time, [
