@@ -27,8 +27,8 @@ public struct Analyzer: Sendable {
     var reportedUnknownCommands: Set<String> = []
     /// The state an SSL client had before an `AT+QSSLOPEN`, restored if the open is refused.
     var openAttempts: [Int: (Int64, SSLClient?)] = [:]
-    /// The name of the latest command sent (a restart after `AT+QPOWD` is expected).
-    var lastCommand: String?
+    /// The latest command sent: a restart it asked for (`AT+QPOWD`, `AT+CFUN=1,1`) is expected.
+    var lastCommand: ATCommand?
     /// Final-result times of recent transactions: a pipelined command's response time runs
     /// from the previous command's answer, when the module could start on it.
     var recentFinals = RecentFinals()

@@ -52,6 +52,7 @@ import ATTraceCore
                                  "result.error:error", "ssl.not-connected:error"],
         "failures/pdp-not-active": ["pdp.not-active:warning"],
         "failures/pipelined-command": ["at.pipelined:warning"],
+        "failures/requested-reset-cfun": [], // a reset the host asked for is not a modem.restart
         "failures/send-cancelled-esc": ["data.cancelled:info"],
         "failures/send-fail": ["result.send-fail:error"],
         "failures/send-too-long": ["data.too-long:error", "result.error:error"],

@@ -38,7 +38,4 @@ extension Analyzer {
             break
         }
     }
-
-    /// The command name of the latest transaction (for "expected" restarts after AT+QPOWD).
-    var lastCommandName: String? { lastCommand }
 }

@@ -10,7 +10,7 @@ extension Analyzer {
             flushUnexplainedError()
         }
         hasSeenTransaction = true
-        lastCommand = t.name
+        lastCommand = t.commands.last
         if let earlier = t.pipelinedAfter {
             report(.atPipelined, "\(t.commandText) was sent while #\(earlier) still waited for its final result; "
                    + "answers are matched to commands oldest first, so a slow or lost answer shifts them", at: t)

@@ -15,10 +15,29 @@ extension Analyzer {
         }
     }
 
+    /// Restarts the host asks for (catalog.md §3.1): `AT+QPOWD` powers the module down,
+    /// `AT+CFUN=<fun>,1` resets it (it boots again with `RDY`), and any other `AT+CFUN` may
+    /// be followed by a power-down but not by a boot. `resetParameter` is the parameter that
+    /// must be 1; `urcs` the restart URCs the command explains (all when `nil`).
+    private static let requestedRestarts: [(command: String, resetParameter: Int?, urcs: Set<String>?)] = [
+        ("AT+QPOWD", nil, nil),
+        ("AT+CFUN", 1, nil),
+        ("AT+CFUN", nil, ["POWERED DOWN", "NORMAL POWER DOWN", "PSM POWER DOWN"]),
+    ]
+
+    /// `true` when the latest command asked for this restart.
+    private func isRequested(_ u: URCRecord) -> Bool {
+        guard let command = lastCommand else { return false }
+        return Self.requestedRestarts.contains { request in
+            request.command == command.name
+                && (request.resetParameter.map { command.integer($0) == 1 } ?? true)
+                && (request.urcs?.contains(u.name) ?? true)
+        }
+    }
+
     /// `RDY` / `POWERED DOWN`: every connection and setting is gone (quectel-ssl.md T37).
     private mutating func restarted(_ u: URCRecord) {
-        let expected = lastCommandName == "AT+QPOWD" || lastCommandName == "AT+CFUN" && u.name != "RDY"
-        if hasSeenTransaction && !expected {
+        if hasSeenTransaction && !isRequested(u) {
             var lost: [String] = []
             for (client, known) in state.sslClients.sorted(by: { $0.key < $1.key }) where known.phase.isInUse {
                 lost.append("SSL client \(client)")
