@@ -38,6 +38,7 @@ import ATTraceCore
         "failures/context-incomplete": ["ssl.context-incomplete:warning", "ssl.open-failed:error"],
         "failures/dtr-exit": ["data.dtr-without-d1:warning"],
         "failures/error-then-qigeterror": ["result.error:error"],
+        "failures/escape-guard-ats12": ["data.escape-guard:warning"], // judged against ATS12, not 1 s
         "failures/garbage-wrong-baud": ["capture.undecodable:warning", "timeout.unanswered:error",
                                         "timeout.unanswered:error"],
         "failures/late-final-result": ["timeout.final:error"],

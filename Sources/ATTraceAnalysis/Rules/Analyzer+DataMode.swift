@@ -12,18 +12,24 @@ extension Analyzer {
             switch m.reason {
             case .escape:
                 if let guardTimes = m.escapeGuard, !guardTimes.isRespected() {
+                    // The module's guard time: 1 s, or what the host set with ATS12.
+                    let guardTime = guardTimes.guardTime
                     var problems: [String] = []
-                    if let before = guardTimes.silenceBefore, before < .seconds(1) {
+                    if let before = guardTimes.silenceBefore, before < guardTime {
                         problems.append("only \(Self.describe(before)) of silence before the first +")
                     }
-                    if guardTimes.spread > .seconds(1) { problems.append("the three + spread over \(Self.describe(guardTimes.spread))") }
-                    if guardTimes.silenceAfter < .seconds(1) {
+                    if guardTimes.spread > guardTime { problems.append("the three + spread over \(Self.describe(guardTimes.spread))") }
+                    if guardTimes.silenceAfter < guardTime {
                         problems.append("the module answered \(Self.describe(guardTimes.silenceAfter)) after the last +")
                     }
+                    let isDefault = guardTime == EscapeGuard.defaultGuardTime
+                    let limit = isDefault ? "1 s" : Self.describe(guardTime)
+                    let setting = isDefault ? "" : ", the guard time set with ATS12=\(guardTime.nanoseconds / 20_000_000)"
                     report(Finding(.dataEscapeGuard, time: m.time, frame: m.frame,
                                    message: "+++ escape with " + problems.joined(separator: ", ")
-                                   + "; the guard rules ask for 1 s of silence before and after and all three + within 1 s "
-                                   + "(a host that sends data this close to +++ risks its data being taken as an escape)",
+                                   + "; the guard rules ask for \(limit) of silence before and after and all three + "
+                                   + "within \(limit)\(setting) (a host that sends data this close to +++ risks its data "
+                                   + "being taken as an escape)",
                                    transaction: m.transaction, channel: m.channel))
                 }
                 suspend(target)

@@ -160,7 +160,8 @@ extension ChannelDecoder {
             record.hostByteCount = escape.bytes.count
             record.escapeGuard = EscapeGuard(silenceBefore: escape.silenceBefore,
                                              spread: escape.lastTime.since(escape.firstTime),
-                                             silenceAfter: lineMark.time.since(escape.lastTime))
+                                             silenceAfter: lineMark.time.since(escape.lastTime),
+                                             guardTime: escapeGuardTime)
         case .dtr:
             record = ModeSwitch(channel: channel, mode: .command, reason: .dtr, time: session.dtrDrop ?? lineMark.time,
                                 frame: lineMark.frame)

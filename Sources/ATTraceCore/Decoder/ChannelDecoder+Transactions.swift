@@ -31,7 +31,11 @@ extension ChannelDecoder {
                     switch command.name {
                     case "ATV": numericResults = (command.parameter(0)?.text ?? "0") == "0"
                     case "AT+CMUX" where command.form == .write: multiplexedBy = done.id
-                    case "ATZ", "AT&F": numericResults = false
+                    case "ATS12" where command.form == .write:
+                        if let units = command.integer(0) { escapeGuardTime = .milliseconds(units * 20) }
+                    case "ATZ", "AT&F":
+                        numericResults = false
+                        escapeGuardTime = EscapeGuard.defaultGuardTime
                     default: break
                     }
                 }

@@ -29,6 +29,8 @@ struct ChannelDecoder {
     var lastCommandLine: [UInt8]?
     /// ATV0 is in effect: result codes are digits.
     var numericResults = false
+    /// The `+++` guard time, changed by `ATS12=<n>` (n × 20 ms).
+    var escapeGuardTime = EscapeGuard.defaultGuardTime
     var deadlines = DeadlineContext()
     var awaits: [AsyncAwait] = []
     var lastHostByteTime: Timestamp?

@@ -53,15 +53,23 @@ public struct EscapeGuard: Hashable, Sendable {
     public var spread: Duration
     /// From the last `+` to the module's answer.
     public var silenceAfter: Duration
+    /// The guard time the module applied: `ATS12` × 20 ms when the channel set it
+    /// (reference/catalog.md §2, §3.1), else the default 1 s.
+    public var guardTime: Duration
 
-    public init(silenceBefore: Duration?, spread: Duration, silenceAfter: Duration) {
+    /// `ATS12` default 50 × 20 ms.
+    public static let defaultGuardTime = Duration.seconds(1)
+
+    public init(silenceBefore: Duration?, spread: Duration, silenceAfter: Duration,
+                guardTime: Duration = EscapeGuard.defaultGuardTime) {
         self.silenceBefore = silenceBefore
         self.spread = spread
         self.silenceAfter = silenceAfter
+        self.guardTime = guardTime
     }
 
-    /// The three guard rules of quectel-ssl.md §3.4 (1 s default guard time).
-    public func isRespected(guardTime: Duration = .seconds(1)) -> Bool {
+    /// The three guard rules of quectel-ssl.md §3.4, with the module's guard time.
+    public func isRespected() -> Bool {
         (silenceBefore.map { $0 >= guardTime } ?? true) && spread <= guardTime && silenceAfter >= guardTime
     }
 }
