@@ -153,6 +153,34 @@ import ATTraceCore
             """, ["mqtt.send-failed:error"])
     }
 
+    /// Regression: the MQTT result findings named no transaction, though each result URC
+    /// answers the command that asked for it (product.md §2.2, §7.3).
+    @Test func mqttFindingsPointAtTheirCommand() throws {
+        let findings = try AnalyzerHarness.findings(script: """
+            0.000 > AT+QMTOPEN=0,"broker",1883<CR>
+            0.020 < <CR><LF>OK<CR><LF>
+            1.000 < <CR><LF>+QMTOPEN: 0,0<CR><LF>
+            2.000 > AT+QMTCONN=0,"client"<CR>
+            2.020 < <CR><LF>OK<CR><LF>
+            3.000 < <CR><LF>+QMTCONN: 0,0,4<CR><LF>
+            4.000 > AT+QMTPUB=0,1,1,0,"t"<CR>
+            4.020 < <CR><LF>><SP>
+            4.030 > hi<SUB>
+            4.050 < <CR><LF>OK<CR><LF>
+            5.000 < <CR><LF>+QMTPUB: 0,1,2<CR><LF>
+            6.000 < <CR><LF>+QMTSTAT: 0,1<CR><LF>
+            """)
+        #expect(findings.named(.mqttConnectFailed).map(\.transaction) == [2])
+        #expect(findings.named(.mqttSendFailed).map(\.transaction) == [3])
+        #expect(findings.named(.mqttLinkLost).map(\.transaction) == [nil])
+        let failedOpen = try AnalyzerHarness.findings(script: """
+            0.000 > AT+QMTOPEN=0,"broker",1883<CR>
+            0.020 < <CR><LF>OK<CR><LF>
+            1.000 < <CR><LF>+QMTOPEN: 0,3<CR><LF>
+            """)
+        #expect(failedOpen.named(.mqttOpenFailed).map(\.transaction) == [1])
+    }
+
     @Test func httpFailures() throws {
         try Self.check("""
             0.000 > AT+QHTTPGET=60<CR>

@@ -67,19 +67,20 @@ extension Analyzer {
                 3: "failed to activate the PDP context", 4: "failed to parse the domain name",
                 5: "network connection error"]
             report(.mqttOpenFailed, "\(ByteText.string(u.text)) — \(meanings[result] ?? "unknown result \(result)")",
-                   at: u, client: client)
+                   at: u, client: client, transaction: u.transaction)
         case "+QMTCONN":
             guard let result = parsed.integer(1) else { return }
             if result != 0 {
                 report(.mqttConnectFailed, "\(ByteText.string(u.text)) — "
                        + (result == 1 ? "the CONNECT packet was retransmitted" : "the CONNECT packet could not be sent"),
-                       at: u, client: client)
+                       at: u, client: client, transaction: u.transaction)
             } else if let code = parsed.integer(2), code != 0 {
                 let meanings: [Int64: String] = [
                     1: "unacceptable protocol version", 2: "identifier rejected", 3: "server unavailable",
                     4: "bad user name or password", 5: "not authorized"]
                 report(.mqttConnectFailed, "\(ByteText.string(u.text)) — the broker refused the connection: "
-                       + (meanings[code] ?? "return code \(code)"), at: u, client: client)
+                       + (meanings[code] ?? "return code \(code)"), at: u, client: client,
+                       transaction: u.transaction)
             }
         case "+QMTSTAT":
             guard let error = parsed.integer(1) else { return }
@@ -90,12 +91,13 @@ extension Analyzer {
                 6: "the client closed the connection after repeated send failures",
                 7: "the link is not alive or the server is unavailable", 8: "the client closed the MQTT connection"]
             report(.mqttLinkLost, "\(ByteText.string(u.text)) — \(meanings[error] ?? "state \(error)")", at: u,
-                   client: client)
+                   client: client, transaction: u.transaction)
             if error == 5 || error == 8 { lowerLastFinding(of: .mqttLinkLost, to: .info) }
         default:
             // +QMTSUB / +QMTUNS / +QMTPUB(EX): <id>,<msgID>,<result>[,…]; 2 = failed to send.
             if parsed.integer(2) == 2 {
-                report(.mqttSendFailed, "\(ByteText.string(u.text)) — the packet could not be sent", at: u, client: client)
+                report(.mqttSendFailed, "\(ByteText.string(u.text)) — the packet could not be sent", at: u, client: client,
+                       transaction: u.transaction)
             }
         }
     }
