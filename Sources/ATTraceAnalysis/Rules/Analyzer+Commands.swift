@@ -85,6 +85,8 @@ extension Analyzer {
             break // judged by the transparent-mode rules
         case .error, .cmeError, .cmsError, .noCarrier, .busy, .noAnswer, .noDialtone:
             var message = "\(t.commandText) → \(ByteText.string(final.line))"
+            // ATV0 digits mean nothing to a reader: name the result code.
+            if final.isNumeric { message += " (\(final.code.rawValue))" }
             if let meaning = ErrorMeaning.describe(final) {
                 message += ": \(meaning)"
             } else if final.code == .cmeError, let text = final.argument, let code = CMEError(verbose: text) {
