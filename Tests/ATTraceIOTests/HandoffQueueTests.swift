@@ -27,22 +27,26 @@ import Testing
     /// A producer blocked on a full queue is released by `cancel` and told to stop.
     @Test func cancelReleasesABlockedProducer() {
         let queue = HandoffQueue<Int>(capacity: 2)
-        let outcome = HandoffQueue<Bool>(capacity: 1)
+        // What the queue accepted, reported by the producer as it goes (unbounded enough
+        // never to block it), so the test knows when the producer has filled the queue.
+        let accepted = HandoffQueue<Int>(capacity: 1_000)
         let producer = WorkerThread.start {
-            var accepted = true
             var value = 0
-            while accepted {
-                accepted = queue.send(value)
+            while queue.send(value) {
+                _ = accepted.send(value)
                 value += 1
             }
-            outcome.send(value > 2)
-            outcome.close()
+            accepted.close()
         }
-        // The producer fills the two places and then waits; taking one lets it add one more.
+        // The producer fills the two places; taking one lets it add a third (2), after
+        // which it waits on the full queue until the cancel releases it.
         #expect(queue.receive() == 0)
+        var reported: [Int] = []
+        while reported.last != 2, let value = accepted.receive() { reported.append(value) }
         queue.cancel()
         producer.join()
-        #expect(outcome.receive() == true)
+        while let value = accepted.receive() { reported.append(value) }
+        #expect(reported == [0, 1, 2])
         #expect(queue.send(99) == false)
     }
 }
