@@ -52,6 +52,9 @@ struct ImportSink {
     private var dayOffset: Int64 = 0
     private var lastTimeOfDay: Int64?
     private(set) var skippedCount = 0
+    /// The skipped lines before the first record: the start event's count, also when the
+    /// start waits for a time that comes later.
+    private var skippedBeforeFirstRecord: Int?
     private var skippedExample: (line: Int, text: String)?
     private var clampCount = 0
     private var firstClampLine = 0
@@ -92,7 +95,9 @@ struct ImportSink {
         }
         if clock == nil { clock = time.clock }
         currentTime = Timestamp(nanoseconds: nanoseconds)
-        if !hasStarted { start() }
+        // Only records wait for a time; a time on a noise line before any traffic does not
+        // start the capture, or the noise lines after it would not count as before it.
+        if !hasStarted && !held.isEmpty { start() }
     }
 
     /// One logged chunk of serial bytes.
@@ -163,8 +168,9 @@ struct ImportSink {
 
     private mutating func write(_ pending: Pending) {
         if !hasStarted {
+            if skippedBeforeFirstRecord == nil { skippedBeforeFirstRecord = skippedCount }
             held.append(pending)
-            if held.count >= Self.holdLimit { start() }
+            if currentTime != nil || held.count >= Self.holdLimit { start() }
             return
         }
         place(pending)
@@ -181,7 +187,7 @@ struct ImportSink {
         ]
         fields += extraStartFields
         fields += [("framing", .string(framing.rawValue)), ("clock", .string(clock ?? "none")),
-                   ("skipped_lines", .integer(Int64(skippedCount)))]
+                   ("skipped_lines", .integer(Int64(skippedBeforeFirstRecord ?? skippedCount)))]
         append(.event(RecorderEvent(time: time, frame: 0, fields: fields)))
         let records = held
         held.removeAll()

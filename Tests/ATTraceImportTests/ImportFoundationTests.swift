@@ -63,6 +63,18 @@ import Testing
         #expect(records.chunks.allSatisfy { $0.time == Timestamp(nanoseconds: 1_700_820_000_500_000_000) })
     }
 
+    @Test func skippedLinesInTheStartEventAreThoseBeforeTheFirstRecord() throws {
+        // Without times the start waits for the end of the log; the noise after the first
+        // record is only in the final diagnostic.
+        let untimed = try FieldLogImporter.records("Hi all, here is my terminal output:\nAT\nOK\nAny idea what is wrong?", .raw)
+        #expect(untimed.startEvent?["skipped_lines"] == .integer(1))
+        #expect(untimed.diagnostics.last?.message.hasPrefix("skipped 2 lines") == true)
+        // A time on a noise line does not start the capture before the noise lines after it.
+        let timed = try FieldLogImporter.records("[1520] ### TinyGSM Version: 0.12.0\n[1530] ### Modem: BG96\nAT\nOK", .tinyGSM)
+        #expect(timed.startEvent?["skipped_lines"] == .integer(2))
+        #expect(timed.startEvent?.time == Timestamp(nanoseconds: 1_530_000_000))
+    }
+
     @Test func framingRebuilder() {
         var rebuilder = FramingRebuilder()
         func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
