@@ -131,12 +131,22 @@ struct RawImporter: DialectImporter {
         if prefixEnd(text, at: index) != nil { return true }
         // The prompt, with what was typed after it.
         if text[index] == 0x3E, index + 1 == text.count || text[index + 1] == 0x20 { return true }
-        // `OK` after `SEND ` belongs to `SEND OK`.
-        if index >= 5, ByteSearch.hasPrefix(text, Array("SEND ".utf8), at: index - 5) { return false }
+        // A later word of a result code of several words belongs to it: `OK` of `SEND OK`,
+        // `ERROR` of `+CME ERROR: 10`, `RDY` of `APP RDY`.
+        if isInsideBareLine(text, at: index) { return false }
         for line in bareLines where ByteSearch.hasPrefix(text, line, at: index) {
             let end = index + line.count
             if end == text.count || text[end] == 0x20 || text[end] == 0x3A { return true }
         }
         return false
+    }
+
+    /// Whether a bare line of several words starts before `index` and has a word at `index`.
+    private static func isInsideBareLine(_ text: [UInt8], at index: Int) -> Bool {
+        bareLines.contains { line in
+            line.indices.contains { space in
+                line[space] == 0x20 && index > space && ByteSearch.hasPrefix(text, line, at: index - space - 1)
+            }
+        }
     }
 }

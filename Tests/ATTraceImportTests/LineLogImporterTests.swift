@@ -33,6 +33,16 @@ import Testing
                                  "? <CR><LF>> ", "? hello", "? <CR><LF>SEND OK<CR><LF>"])
     }
 
+    @Test func resultCodesOfSeveralWordsAreNotSplit() throws {
+        // `ERROR` after `+CME ` and `RDY` after `APP ` are not result codes of their own.
+        let records = try FieldLogImporter.records("APP RDY AT+CPIN? +CME ERROR: 10 AT+QIACT=1 OK", .raw)
+        #expect(records.rows == ["? <CR><LF>APP RDY<CR><LF>", "? AT+CPIN?<CR>", "? <CR><LF>+CME ERROR: 10<CR><LF>",
+                                 "? AT+QIACT=1<CR>", "? <CR><LF>OK<CR><LF>"])
+        let log = "[1744] ### Modem: BG96\nAT+CPIN?\n\n+CME ERROR: 10\nAT+CSQ\n\n+CSQ: 20,99\n\nOK"
+        let tinyGSM = try FieldLogImporter.records(log, .tinyGSM)
+        #expect(tinyGSM.decoded().summary == ["AT+CPIN=+CME ERROR: 10", "AT+CSQ=OK"])
+    }
+
     @Test func tinyGSMLibraryLinesGiveTheTime() throws {
         let log = """
             [2930] ### Modem: Quectel BG96
