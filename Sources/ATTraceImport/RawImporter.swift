@@ -19,9 +19,16 @@ struct RawImporter: DialectImporter {
         self.assignsDirections = assignsDirections
     }
 
-    /// One entry per command or result line, also in a collapsed line.
+    /// One entry per command or result line, also in a collapsed line. A paste has no
+    /// direction markers: a line led by an arrow (`-> +CSQ: 20,99`) is an `arrow-pair` log's,
+    /// whose unmarked command lines would otherwise make it look like a paste.
     static func evidence(_ line: [UInt8]) -> [LineEvidence] {
-        line.split(separator: 0x0D).flatMap { piece in
+        let text = Array(ByteSearch.trimmed(line[...]))
+        if ArrowPairImporter.markers.contains(where: { ByteSearch.hasPrefix(text, $0, at: 0)
+            && (text.count == $0.count || text[$0.count] == 0x20) }) {
+            return []
+        }
+        return line.split(separator: 0x0D).flatMap { piece in
             split(Array(ByteSearch.trimmed(piece))).compactMap { looksLikeTraffic($0) ? LineEvidence.traffic : nil }
         }
     }

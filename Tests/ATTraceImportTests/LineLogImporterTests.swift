@@ -105,4 +105,22 @@ import Testing
         let learnt = try FieldLogImporter.importLog(log, dialect: .arrowPair)
         #expect(learnt.rows == ["> AT+QISEND=0,5<CR>", "< <CR><LF>> ", "> hello", "< <CR><LF>SEND OK<CR><LF>"])
     }
+
+    @Test func responsesOnlyArrowLogIsNotARawPaste() throws {
+        // Every line is AT-shaped without its arrow, which made the paste score higher.
+        let log = """
+            AT+CSQ
+            -> +CSQ: 18,99
+            -> OK
+            AT+QICSGP=1,1,"internet","","",1
+            -> +CME ERROR: 3
+            AT+QNWINFO
+            -> +QNWINFO: "FDD LTE","26201","LTE BAND 3",1300
+            -> OK
+            """
+        let records = try FieldLogImporter.importLog(log)
+        #expect(records.startEvent?["dialect"]?.stringValue == "arrow-pair")
+        #expect(records.chunks.map(\.direction) == [.host, .modem, .modem, .host, .modem, .host, .modem, .modem])
+        #expect(records.decoded().summary == ["AT+CSQ=OK", "AT+QICSGP=+CME ERROR: 3", "AT+QNWINFO=OK"])
+    }
 }
