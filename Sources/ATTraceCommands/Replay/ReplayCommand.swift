@@ -12,9 +12,9 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Play a capture back: as the modem on a pty (--as modem), or as the host against a device (--as host).",
         discussion: """
-            --as modem serves a pty at --link and answers the host like the recorded module: each command line the host sends is matched to the recording (the same line first, then the same command name and form, in order) and answered with the recorded bytes: echo, responses, prompt, counted data, final result, and the URCs at their recorded offsets. Payloads after a prompt, uploads after CONNECT and transparent data mode (with the +++ escape and its 1 s guard times) are consumed as the module would. --speed scales the recorded delays; --fast drops them but still waits for the host's bytes before each answer. A command that matches nothing is answered ERROR (--on-mismatch error), not at all (silent), or ends the replay (stop). The replay ends when the recording has been played.
+            --as modem serves a pty at --link and answers the host like the recorded module: each command line the host sends is matched to the recording (the same line first, then the same command name and form, in order) and answered with the recorded bytes: echo, responses, prompt, counted data, final result, and the URCs at their recorded offsets. Payloads after a prompt, uploads after CONNECT and transparent data mode (with the +++ escape and its 1 s guard times) are consumed as the module would. --speed scales the recorded delays; --fast drops them but still waits for the host's bytes before each answer. After AT+CMUX is answered OK, the host's CMUX frames are compared byte for byte with the recorded ones, record by record, and answered with the module's recorded frames. A command that matches nothing is answered ERROR (--on-mismatch error), not at all (silent), or ends the replay (stop); frames that differ get the recorded answer (error), none (silent), or end the replay (stop). The replay ends when the recording has been played.
 
-            --as host sends the recorded host side to --device in order, waits for each final result (up to the command's maximum response time), for the prompt before a payload and for the URCs the recorded host waited for, plays recorded data-mode bytes, records the session to -w in attrace's capture format, and prints the transaction-level differences from the original (as attrace diff does).
+            --as host sends the recorded host side to --device in order, waits for each final result (up to the command's maximum response time), for the prompt before a payload and for the URCs the recorded host waited for, plays recorded data-mode bytes, sends recorded CMUX frames as they are and waits for as many module bytes as the recording has after them, records the session to -w in attrace's capture format, and prints the transaction-level differences from the original (as attrace diff does).
 
             Exit status: 0 when the other side followed the recording (as modem: every recorded command was sent with its recorded line and payload, in order, to the end; as host: every unit was answered and the session shows no difference from the original); 1 when it did not (the summary lists each deviation or difference); 2 for usage errors, unreadable captures and devices or links that cannot be opened. SIGINT or SIGTERM end the replay early (exit 1, the summary says so). The workflow from the field to the bench: Docs/Replay.md.
 
@@ -50,7 +50,7 @@ struct ReplayCommand: ParsableCommand {
     var write: String?
 
     @Option(name: .customLong("on-mismatch"), help: ArgumentHelp(
-        "As modem: what to do with a command the recording cannot match: error (answer ERROR), silent (answer nothing), stop (end the replay).",
+        "As modem: what to do with a command the recording cannot match, or CMUX frames that differ: error (answer ERROR; the recorded answer to frames), silent (answer nothing), stop (end the replay).",
         valueName: "policy"))
     var onMismatch: MismatchPolicy?
 

@@ -15,10 +15,18 @@ struct ReplayReportFormatter {
             let reached = commands - report.count(of: .notReached) - report.count(of: .skippedCommand)
             lines.append("  commands: \(commands) recorded, \(report.exactMatches) sent as recorded, "
                          + "\(report.nameMatches) with another line, \(commands - reached) not sent")
+            if report.recordedFrameUnits > 0 {
+                lines.append("  CMUX frames: \(report.recordedFrameUnits) host records recorded, "
+                             + "\(report.frameMatches) sent as recorded, \(report.count(of: .differentFrames)) different")
+            }
             lines.append("  steps played: \(report.stepsPlayed) of \(report.totalSteps); host data-mode bytes: \(report.hostDataBytes)")
         case .host:
-            lines.append("  units sent: \(report.stepsPlayed) of \(report.totalSteps) (\(commands) commands); "
+            let frames = report.recordedFrameUnits > 0 ? ", \(report.recordedFrameUnits) records of CMUX frames" : ""
+            lines.append("  units sent: \(report.stepsPlayed) of \(report.totalSteps) (\(commands) commands\(frames)); "
                          + "unanswered: \(report.count(of: .unanswered))")
+            if report.recordedFrameUnits > 0 {
+                lines.append("  CMUX frames answered with the recorded byte count: \(report.frameMatches) of \(report.recordedFrameUnits)")
+            }
         }
         if !report.deviations.isEmpty {
             lines.append("  deviations:")
@@ -43,10 +51,15 @@ struct ReplayReportFormatter {
             return "\(deviation.kind.rawValue): \(expected) was passed over"
         case .differentPayload:
             return "\(deviation.kind.rawValue): \(reference)recorded \(deviation.expected ?? "-"), the host sent \(received)"
+        case .differentFrames:
+            return "\(deviation.kind.rawValue): host \(deviation.expected ?? "-") recorded, the host sent \(received)"
         case .unexpectedEscape:
             return "\(deviation.kind.rawValue): the host sent +++; the recording expected \(expected)"
         case .notReached:
             return "\(deviation.kind.rawValue): \(expected)"
+        case .unanswered where deviation.transaction == nil && deviation.received != nil:
+            // Frames: the module's answer is awaited by its length.
+            return "\(deviation.kind.rawValue): \(expected) expected, \(received) came in time"
         case .unanswered:
             return "\(deviation.kind.rawValue): \(expected) got no final result within its maximum response time"
         }

@@ -17,7 +17,7 @@ extension HostDriver {
                 if let bytes = sendStep(at: now) { return .send(bytes) }
             case .answer(let wait):
                 guard now >= wait.deadline else { return .wait(until: wait.deadline) }
-                noteUnanswered(transaction: wait.transaction, at: now)
+                noteUnanswered(at: now)
                 if wait.scanner != nil, cursor < recording.steps.count, case .payload = recording.steps[cursor].unit {
                     cursor += 1
                 }
@@ -48,6 +48,13 @@ extension HostDriver {
                 base.deviations.append(ReplayDeviation(kind: .unanswered, expected: "+++", received: nil,
                                                        transaction: nil, time: now))
                 phase = .idle(readyAt: now)
+            case .frames(let wait):
+                guard now >= wait.deadline else { return .wait(until: wait.deadline) }
+                let step = recording.steps[cursor - 1]
+                base.deviations.append(ReplayDeviation(
+                    kind: .unanswered, expected: "record \(step.frame): \(wait.expected) module bytes after the frames",
+                    received: "\(wait.received) bytes", transaction: nil, time: now))
+                phase = .idle(readyAt: now)
             }
         }
     }
@@ -61,25 +68,26 @@ extension HostDriver {
         urcsSinceUnit.removeAll()
         switch step.unit {
         case .command(let command):
-            commandsSent += 1
             let parsed = CommandLineParser.parse(command.line[...]).first
             var scanner: AnswerScanner?
             if index + 1 < recording.steps.count, case .payload(let payload) = recording.steps[index + 1].unit,
                payload.transaction == command.transaction {
                 scanner = AnswerScanner(payload.isUpload ? "CONNECT" : "> ")
             }
+            let bytes = send(command.wireBytes, at: now)
+            commandFrame = frame
             if step.isPipelined && scanner == nil {
                 // The recorded host did not wait for this answer before its next command.
                 phase = .idle(readyAt: now.adding(timing.delay(step.pauseAfter)))
             } else {
-                phase = .answer(AnswerWait(transaction: commandsSent, deadline: now.adding(responseTime(parsed)),
+                phase = .answer(AnswerWait(commandFrame: commandFrame, deadline: now.adding(responseTime(parsed)),
                                            scanner: scanner, sent: now))
             }
             base.stepsPlayed += 1
-            return send(command.wireBytes, at: now)
+            return bytes
         case .payload(let payload):
             let parsed = recordedCommand(of: payload.transaction).flatMap { CommandLineParser.parse($0.line[...]).first }
-            phase = .answer(AnswerWait(transaction: commandsSent, deadline: now.adding(responseTime(parsed)),
+            phase = .answer(AnswerWait(commandFrame: commandFrame, deadline: now.adding(responseTime(parsed)),
                                        scanner: nil, sent: now))
             base.stepsPlayed += 1
             return send(payload.wireBytes, at: now)
@@ -91,6 +99,11 @@ extension HostDriver {
             phase = .escape(deadline: now.adding(timing.escapeGuard + unsolicitedGrace))
             base.stepsPlayed += 1
             return send(RecordedEscape.wireBytes, at: now)
+        case .frames(let frames):
+            base.stepsPlayed += 1
+            let bytes = send(frames.bytes, at: now)
+            awaitFrameAnswer(ofStep: index, at: now)
+            return bytes
         }
     }
 
@@ -122,7 +135,7 @@ extension HostDriver {
         recording.commands.first { $0.transaction == transaction }
     }
 
-    private mutating func noteUnanswered(transaction live: Int, at now: Timestamp) {
+    private mutating func noteUnanswered(at now: Timestamp) {
         let recorded = recording.steps[..<cursor].last(where: { $0.command != nil })?.command
         base.deviations.append(ReplayDeviation(kind: .unanswered, expected: recorded?.lineText, received: nil,
                                                transaction: recorded?.transaction, time: now))
@@ -166,8 +179,24 @@ extension HostDriver {
         switch step.unit {
         case .command(let command): command.transaction
         case .payload(let payload): payload.transaction
-        case .escape: -1
+        case .escape, .frames: -1
         }
+    }
+
+    /// Frames of step `index` were sent: the module's recorded answer is awaited by its
+    /// byte count (the replay does not interpret frames), as long as a recorded URC is: up
+    /// to the last recorded byte's delay plus the URC grace. Frames the module did not
+    /// answer in the recording are followed by the recorded pause at once.
+    mutating func awaitFrameAnswer(ofStep index: Int, at now: Timestamp) {
+        let step = recording.steps[index]
+        let expected = step.outputBytes.count
+        guard expected > 0 else {
+            base.frameMatches += 1
+            advance(afterStep: index, at: now)
+            return
+        }
+        let last = step.output.map(\.offset).max() ?? .zero
+        phase = .frames(FramesWait(expected: expected, deadline: now.adding(timing.delay(last) + unsolicitedGrace)))
     }
 
     /// A URC arrived: the wait for URCs may be over.

@@ -15,6 +15,10 @@ import ATTraceCore
 ///                                  the recorded pause (scaled by ``ReplayTiming``)
 ///     data mode (`CONNECT`)      → play the recorded host data at its offsets; `+++` after
 ///                                  the guard time, then wait for `OK`
+///     CMUX frames (after         → send the recorded record as it is, wait until the module
+///     `AT+CMUX` → `OK`)            has sent as many bytes as the recording has after it
+///                                  (up to their recorded time and the URC grace), then the
+///                                  recorded pause
 public struct HostDriver: ReplayParty {
     public let recording: Recording
     public let timing: ReplayTiming
@@ -28,7 +32,10 @@ public struct HostDriver: ReplayParty {
     var cursor = 0
     var phase = Phase.idle(readyAt: nil)
     var frame = 0
-    var commandsSent = 0
+    /// The live record that carried the last command line: the decoder's transaction with
+    /// this first record on the line is its answer (transaction ids also count the DLCIs'
+    /// commands once CMUX runs, so they cannot be predicted).
+    var commandFrame = 0
     var lastSent: Timestamp?
     /// Transactions of the live session, completed, by id.
     var completed: [Int: Transaction] = [:]
@@ -48,15 +55,25 @@ public struct HostDriver: ReplayParty {
         case data(DataSession)
         /// `+++` was sent; the module's `OK` is awaited.
         case escape(deadline: Timestamp)
+        /// CMUX frames were sent; the module's recorded answer is awaited, by its length.
+        case frames(FramesWait)
         case finished
     }
 
     struct AnswerWait: Hashable, Sendable {
-        var transaction: Int
+        /// The live record of the command line whose transaction answers.
+        var commandFrame: Int
         var deadline: Timestamp
         /// Set when a payload follows: the prompt or `CONNECT` it needs.
         var scanner: AnswerScanner?
         var sent: Timestamp
+    }
+
+    struct FramesWait: Hashable, Sendable {
+        /// Module bytes the recording has between these frames and the host's next record.
+        var expected: Int
+        var received = 0
+        var deadline: Timestamp
     }
 
     struct DataSession: Hashable, Sendable {
@@ -82,7 +99,7 @@ public struct HostDriver: ReplayParty {
         self.unsolicitedGrace = unsolicitedGrace
         self.catalog = catalog
         self.decoder = ATStreamDecoder(catalog: catalog)
-        self.base = ReplayReport(recordedCommands: recording.commands.count, totalSteps: recording.steps.count)
+        self.base = ReplayReport(of: recording)
     }
 
     /// What the replay did: steps sent, commands the module did not answer in time.
@@ -107,6 +124,16 @@ public struct HostDriver: ReplayParty {
     public mutating func receive(_ bytes: some Collection<UInt8>, at time: Timestamp) {
         guard !bytes.isEmpty else { return }
         feed(Array(bytes), direction: .modem, at: time)
+        if case .frames(var wait) = phase {
+            wait.received += bytes.count
+            guard wait.received >= wait.expected else {
+                phase = .frames(wait)
+                return
+            }
+            base.frameMatches += 1
+            advance(afterStep: cursor - 1, at: time)
+            return
+        }
         if case .answer(var wait) = phase, var scanner = wait.scanner {
             if scanner.feed(bytes) {
                 // The prompt (or CONNECT) is there: the payload may go.
@@ -124,21 +151,24 @@ public struct HostDriver: ReplayParty {
         while let record = decoder.nextRecord() { observe(record, at: time) }
     }
 
+    /// What the live session's decoder completed. Only the line's own records steer the
+    /// driver: a DLCI's traffic travels inside frames, which are awaited by their length.
     private mutating func observe(_ record: DecodedRecord, at time: Timestamp) {
         if case .transaction(let transaction) = record {
             completed[transaction.id] = transaction
             deadlines.observe(transaction)
-            guard case .answer(let wait) = phase, wait.transaction == transaction.id else { return }
+            guard case .answer(let wait) = phase, transaction.channel == recording.channel,
+                  transaction.firstFrame == wait.commandFrame else { return }
             let answered = cursor - 1
             if wait.scanner != nil, cursor < recording.steps.count, case .payload = recording.steps[cursor].unit {
                 // Answered without a prompt (ERROR): the payload is not sent.
                 cursor += 1
             }
             awaitURCs(ofStep: answered, sent: wait.sent, at: time)
-        } else if case .urc(let urc) = record {
+        } else if case .urc(let urc) = record, urc.channel == recording.channel {
             urcsSinceUnit.append(urc.name)
             checkURCs(at: time)
-        } else if case .mode(let mode) = record {
+        } else if case .mode(let mode) = record, mode.channel == recording.channel {
             isDataMode = mode.mode == .data
             switch (mode.mode, phase) {
             case (.data, _):

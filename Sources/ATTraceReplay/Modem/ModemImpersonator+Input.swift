@@ -1,13 +1,15 @@
 import ATTraceCore
 
 /// The host's bytes as the replayed modem reads them (product.md §3 host side): command
-/// lines, payloads after a prompt or an upload's `CONNECT`, data mode and its `+++` escape.
+/// lines, payloads after a prompt or an upload's `CONNECT`, data mode and its `+++` escape,
+/// and CMUX frames (+Multiplexing).
 extension ModemImpersonator {
     /// What the host's next bytes are.
     enum InputState: Hashable, Sendable {
         case command(CommandLineState)
         case payload(PayloadState)
         case data(DataModeState)
+        case multiplexed(FramesState)
     }
 
     struct CommandLineState: Hashable, Sendable {
@@ -65,6 +67,13 @@ extension ModemImpersonator {
             case .data(var state):
                 take(byte, into: &state, at: time)
                 input = .data(state)
+            case .multiplexed(var state):
+                input = .command(CommandLineState())
+                if take(byte, into: &state, at: time) {
+                    completeFrames(state.bytes, at: time)
+                } else {
+                    input = .multiplexed(state)
+                }
             }
         }
     }

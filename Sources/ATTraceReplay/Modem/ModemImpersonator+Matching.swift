@@ -58,6 +58,8 @@ extension ModemImpersonator {
            payload.transaction == command.transaction {
             input = .payload(PayloadState(step: cursor, length: payloadLength(payload, line: line, how: how)))
         }
+        // `AT+CMUX` answered `OK` in the recording: the host's next bytes are frames.
+        enterMultiplexingIfFramesFollow()
     }
 
     /// The byte count of the host's payload, or `nil` when Ctrl+Z or ESC ends it. The same

@@ -57,7 +57,7 @@ public struct ModemImpersonator: ReplayParty {
         self.timing = timing
         self.policy = policy
         self.catalog = catalog
-        self.base = ReplayReport(recordedCommands: recording.commands.count, totalSteps: recording.steps.count)
+        self.base = ReplayReport(of: recording)
     }
 
     /// Starts the clock: the recording's opening bytes (those before the host's first

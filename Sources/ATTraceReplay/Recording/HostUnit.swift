@@ -1,7 +1,8 @@
 import ATTraceCore
 
 /// One thing the host sent that the module reacts to (product.md §3 host side): a command
-/// line, the payload after a `> ` prompt or an upload's `CONNECT`, or the `+++` escape.
+/// line, the payload after a `> ` prompt or an upload's `CONNECT`, the `+++` escape, or a
+/// record of CMUX frames once `AT+CMUX` was answered `OK` (formats.md §5).
 ///
 /// Bytes in transparent data mode are not units: the module does not answer them, so they
 /// travel with the step that opened data mode (``RecordedStep/hostData``).
@@ -9,6 +10,7 @@ public enum HostUnit: Hashable, Sendable {
     case command(RecordedCommand)
     case payload(RecordedPayload)
     case escape(RecordedEscape)
+    case frames(RecordedFrames)
 }
 
 /// A command line of the recording and how the module treated it.

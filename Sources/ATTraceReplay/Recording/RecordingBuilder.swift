@@ -10,6 +10,9 @@ import ATTraceCore
 ///     module              <CR><LF>><SP>  URC           <CR><LF>SEND OK<CR><LF>      …
 ///            └─ step: command ──────────────┘└─ step: payload ──────┘└─ step: command …
 ///
+/// After `AT+CMUX` is answered `OK` the line carries 27.010 frames: each host record is then
+/// a unit of its own (``HostUnit/frames(_:)``), cut the same way.
+///
 /// Protocol knowledge stays in the decoder and the catalog; the builder only partitions
 /// records, so the module's bytes are kept exactly as the capture has them.
 public enum RecordingBuilder {
@@ -26,16 +29,18 @@ public enum RecordingBuilder {
         if let unknown = chunks.first(where: { $0.direction == .unknown }) {
             throw .unknownDirection(frame: unknown.frame)
         }
+        // Only the channel's records are decoded, so every decoded record is the line's own or,
+        // after `AT+CMUX`, one of a DLCI the line carries (formats.md §5): all of them are
+        // the conversation a replay must reproduce.
         let decoded = ATStreamDecoder.decode(records.filter { channelOf($0) == channel }, catalog: catalog)
-            .filter { $0.channel == channel }
-        for case .transaction(let transaction) in decoded where transaction.name == "AT+CMUX" && transaction.status == .ok {
-            throw .multiplexed(transaction: transaction.id)
-        }
-        var drafts = units(of: decoded, chunks: chunks)
+        // The units are the line's: a DLCI's commands travel inside the host's frames.
+        let line = decoded.filter { $0.channel == channel }
+        var drafts = units(of: line, chunks: chunks)
         guard drafts.contains(where: { $0.step.command != nil }) else { throw .noHostCommands }
-        let switches = modeSwitches(of: decoded, chunks: chunks)
+        drafts = ordered(drafts + frameUnits(of: line, chunks: chunks, excluding: Set(drafts.map(\.step.frame))))
+        let switches = modeSwitches(of: line, chunks: chunks)
         let opening = assign(chunks, to: &drafts, switches: switches)
-        attach(decoded, to: &drafts)
+        attach(line, to: &drafts)
         for index in drafts.indices {
             stripEcho(of: &drafts[index])
             let lastOutput = drafts[index].step.output.last.map { drafts[index].end.adding($0.offset) }
@@ -91,9 +96,44 @@ public enum RecordingBuilder {
             }
         }
         // Decoded records come in completion order; the host sent them in frame order.
-        return drafts.enumerated().sorted { lhs, rhs in
+        return ordered(drafts)
+    }
+
+    /// The drafts in the order the host sent their units.
+    static func ordered(_ drafts: [Draft]) -> [Draft] {
+        drafts.enumerated().sorted { lhs, rhs in
             (lhs.element.step.frame, lhs.element.start, lhs.offset) < (rhs.element.step.frame, rhs.element.start, rhs.offset)
         }.map(\.element)
+    }
+
+    /// Every host record while the CMUX multiplexer ran (from the `OK` to `AT+CMUX` to the
+    /// record that closed it, formats.md §5) is a unit of its own, kept byte for byte:
+    /// the module's records between it and the host's next record are its answer, as for
+    /// any unit. Records that begin a unit of the line (text after the multiplexer) are
+    /// left to it.
+    static func frameUnits(of line: [DecodedRecord], chunks: [TraceChunk], excluding unitFrames: Set<Int>) -> [Draft] {
+        var windows: [ClosedRange<Int>] = []
+        var openedAt: Int?
+        for case .multiplexer(let record) in line {
+            switch record.kind {
+            case .started:
+                openedAt = record.frame
+            case .ended:
+                if let start = openedAt, start < record.frame { windows.append(start + 1...record.frame) }
+                openedAt = nil
+            case .frame:
+                continue
+            }
+        }
+        if let start = openedAt { windows.append(start + 1...Int.max) }
+        guard !windows.isEmpty else { return [] }
+        return chunks.filter { chunk in
+            chunk.direction == .host && !chunk.bytes.isEmpty && !unitFrames.contains(chunk.frame)
+                && windows.contains { $0.contains(chunk.frame) }
+        }.map { chunk in
+            let step = RecordedStep(unit: .frames(RecordedFrames(bytes: chunk.bytes)), time: chunk.time, frame: chunk.frame)
+            return Draft(step: step, start: chunk.time, end: chunk.time, transaction: nil)
+        }
     }
 
     private static func commandDraft(_ transaction: Transaction) -> Draft {

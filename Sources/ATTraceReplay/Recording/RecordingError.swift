@@ -7,9 +7,6 @@ public enum RecordingError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownDirection(frame: Int)
     /// The host never sent a command line: there is nothing to answer or to send.
     case noHostCommands
-    /// The session switched to the CMUX multiplexer (`AT+CMUX` answered `OK`, 27.010):
-    /// its frames carry several channels, which a replay of one line cannot stand in for.
-    case multiplexed(transaction: Int)
 
     public var description: String {
         switch self {
@@ -19,8 +16,6 @@ public enum RecordingError: Error, Hashable, Sendable, CustomStringConvertible {
             "record \(frame) has no direction (tag 35); replay needs to know which side sent each record"
         case .noHostCommands:
             "the capture holds no host command line to replay"
-        case .multiplexed(let transaction):
-            "transaction \(transaction) starts the CMUX multiplexer; replay plays one AT channel and cannot stand in for a multiplexed session"
         }
     }
 }

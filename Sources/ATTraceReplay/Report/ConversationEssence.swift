@@ -3,7 +3,8 @@ import ATTraceCore
 /// What a conversation says, without when it said it (issue 5 "reproduces the original
 /// conversation byte for byte, modulo timing"): each decoded record as one line of text
 /// with its command line, echo, prompt, responses, final result, payload bytes, URC text,
-/// data bytes and mode switches, and no times, latencies or record numbers.
+/// data bytes and mode switches, CMUX control frames, and no times, latencies or record
+/// numbers. A multiplexed line's DLCIs (formats.md §5) are part of its conversation.
 public enum ConversationEssence {
     /// The record's content, or `nil` for records that are not part of the conversation
     /// (recorder events, problems of the capture file).
@@ -24,6 +25,17 @@ public enum ConversationEssence {
         if case .mode(let m) = record {
             return "mode \(m.mode.rawValue) \(m.reason.rawValue) final=\(m.final.map { ByteText.string($0) } ?? "-")"
         }
+        if case .multiplexer(let m) = record {
+            switch m.kind {
+            case .started:
+                return "multiplexer started"
+            case .frame(let frame):
+                return "multiplexer \(m.direction?.name ?? "-") \(frame.summary)"
+            case .ended(let ending):
+                return "multiplexer ended \(ending.reason.rawValue) host=\(ending.hostDataFrames) "
+                    + "modem=\(ending.modemDataFrames) dlci=\(ending.dataChannels)"
+            }
+        }
         if case .diagnostic(let d) = record, d.direction != nil {
             // Diagnostics without a side are about the file (a damaged tail), not the line.
             return "diagnostic \(d.code.rawValue) \(d.direction?.name ?? "-") \(ByteText.string(d.bytes))"
@@ -31,9 +43,31 @@ public enum ConversationEssence {
         return nil
     }
 
-    /// The content of every record of `channel`, in the decoder's order.
+    /// The content of every record of `channel`, in the decoder's order, then that of each
+    /// DLCI the channel carried under CMUX, by DLCI (the decoder interleaves channels by
+    /// when their records completed, which timing decides).
     public static func of(_ records: [DecodedRecord], channel: UInt32 = 0) -> [String] {
-        records.filter { $0.channel == channel }.compactMap { of($0) }
+        self.records(records, carriedBy: channel).compactMap { record in
+            guard let text = of(record) else { return nil }
+            return record.channel == channel ? text : "[\(record.channel)] \(text)"
+        }
+    }
+
+    /// The records of `channel` and, when it ran the CMUX multiplexer, of its DLCIs'
+    /// channels (``MultiplexerRecord/channel(dlci:on:)``), grouped by channel.
+    public static func records(_ records: [DecodedRecord], carriedBy channel: UInt32) -> [DecodedRecord] {
+        let isMultiplexed = records.contains { record in
+            if case .multiplexer(let m) = record { return m.channel == channel }
+            return false
+        }
+        var dlcis: [UInt32: Int] = [:]
+        if isMultiplexed {
+            for dlci in UInt8(1)...63 { dlcis[MultiplexerRecord.channel(dlci: dlci, on: channel)] = Int(dlci) }
+        }
+        let rank = { (record: DecodedRecord) -> Int? in record.channel == channel ? 0 : dlcis[record.channel] }
+        return records.enumerated().compactMap { item in rank(item.element).map { ($0, item.offset, item.element) } }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+            .map(\.2)
     }
 
     /// The first place where a replayed conversation says something else than the

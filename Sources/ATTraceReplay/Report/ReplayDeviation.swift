@@ -12,12 +12,15 @@ public struct ReplayDeviation: Hashable, Sendable {
         case skippedCommand = "skipped-command"
         /// A payload whose bytes or end differ from the recording's.
         case differentPayload = "different-payload"
+        /// CMUX frames (one recorded host record's worth of bytes) that differ from the
+        /// recording's.
+        case differentFrames = "different-frames"
         /// A `+++` escape where the recording has none.
         case unexpectedEscape = "unexpected-escape"
         /// A recorded command the host never sent (the replay ended first).
         case notReached = "not-reached"
         /// A recorded command the live module never answered within its maximum response
-        /// time (host side).
+        /// time, or recorded frames it did not answer with as many bytes in time (host side).
         case unanswered
     }
 

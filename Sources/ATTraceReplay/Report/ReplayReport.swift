@@ -9,7 +9,12 @@ public struct ReplayReport: Hashable, Sendable {
     public var exactMatches = 0
     /// Recorded commands matched by name and form, with another line.
     public var nameMatches = 0
-    /// Recorded steps (commands, payloads, escapes) played.
+    /// Host records of CMUX frames in the recording (``HostUnit/frames(_:)``).
+    public var recordedFrameUnits: Int
+    /// Those the host sent byte for byte as recorded (as modem), or that the module
+    /// answered with as many bytes as recorded (as host).
+    public var frameMatches = 0
+    /// Recorded steps (commands, payloads, escapes, frames) played.
     public var stepsPlayed = 0
     public var totalSteps: Int
     /// Bytes the host sent in data mode.
@@ -27,12 +32,19 @@ public struct ReplayReport: Hashable, Sendable {
         case interrupted
     }
 
-    public init(recordedCommands: Int, totalSteps: Int) {
+    public init(recordedCommands: Int, totalSteps: Int, recordedFrameUnits: Int = 0) {
         self.recordedCommands = recordedCommands
         self.totalSteps = totalSteps
+        self.recordedFrameUnits = recordedFrameUnits
     }
 
-    /// The host sent exactly the recorded commands and payloads, in order, to the end.
+    /// The report of a replay of `recording`, before anything was played.
+    public init(of recording: Recording) {
+        self.init(recordedCommands: recording.commands.count, totalSteps: recording.steps.count,
+                  recordedFrameUnits: recording.frameUnitCount)
+    }
+
+    /// The host sent exactly the recorded commands, payloads and frames, in order, to the end.
     public var hostFollowedRecording: Bool {
         deviations.isEmpty && stepsPlayed == totalSteps && ending == .completed
     }

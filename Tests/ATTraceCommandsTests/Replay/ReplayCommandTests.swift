@@ -5,7 +5,8 @@ import Testing
 
 /// `attrace replay` end to end through the real executable on real ptys (issue 5 §3): the
 /// host follows the recording (exit 0), the host deviates (`--on-mismatch stop`, exit 1),
-/// and `--as host` drives the capture tests' scripted modem and writes the new session.
+/// `--as host` drives the capture tests' scripted modem and writes the new session, and a
+/// CMUX session played by both sides against each other.
 @Suite(.serialized) struct ReplayCommandTests {
     @Test func aHostThatFollowsTheRecordingGetsItsAnswersAndExitStatus0() throws {
         let directory = try CaptureTestSupport.temporaryDirectory()
@@ -82,5 +83,32 @@ import Testing
         let records = try CaptureTestSupport.records(capture)
         #expect(CaptureTestSupport.bytes(records, .host) == Array("ATI\rAT+CSQ\r".utf8))
         #expect(CaptureTestSupport.events(records).map(\.name) == ["start", "stop"])
+    }
+
+    @Test func aMultiplexedSessionReplaysAsHostAgainstItselfAsModem() throws {
+        let directory = try CaptureTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("ttyAT").path
+        let capture = directory.appendingPathComponent("bench.pcap").path
+        let modem = try BackgroundAttrace(["replay", "captures/cmux/cmux-basic.pcap", "--as", "modem", "--link", link,
+                                           "--fast"])
+        #expect(CaptureTestSupport.wait { CaptureTestSupport.isLink(link) })
+
+        let host = try AttraceProcess.run(["replay", "captures/cmux/cmux-basic.pcap", "--as", "host", "--device", link,
+                                           "--fast", "-w", capture])
+        #expect(host.exitCode == 0, "stdout: \(host.output)\nstderr: \(host.standardError)")
+        #expect(host.output.contains("units sent: 11 of 11 (2 commands, 9 records of CMUX frames); unanswered: 0"),
+                "\(host.output)")
+        #expect(host.output.contains("CMUX frames answered with the recorded byte count: 9 of 9"), "\(host.output)")
+        let result = modem.wait()
+        #expect(result.status == 0, "stdout: \(result.output)\nstderr: \(result.error)")
+        #expect(result.output.contains("CMUX frames: 9 host records recorded, 9 sent as recorded, 0 different"),
+                "\(result.output)")
+        let original = try CaptureTestSupport.records(Repository.samples.appendingPathComponent("captures/cmux/cmux-basic.pcap").path)
+        let bench = try CaptureTestSupport.records(capture)
+        for direction in [Direction.host, .modem] {
+            #expect(CaptureTestSupport.bytes(bench, direction) == CaptureTestSupport.bytes(original, direction),
+                    "\(direction.name) bytes")
+        }
     }
 }

@@ -17,8 +17,8 @@ import Testing
         let root = RepositoryRoot.sample("captures")
         let paths = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
         return paths.filter { $0.hasSuffix(".pcap") }.sorted().filter { path in
-            // No direction tags, or a CMUX session: not replayable (Docs/Replay.md "Limits").
-            !path.hasSuffix("no-direction-tags.pcap") && !path.hasPrefix("cmux/")
+            // No direction tags: not replayable (Docs/Replay.md "Limits").
+            !path.hasSuffix("no-direction-tags.pcap")
         }
     }()
 

@@ -12,11 +12,12 @@ enum ConversationCheck {
         }
     }
 
-    /// The transactions only (what the host side can reproduce: it sends no stray bytes).
+    /// The transactions only (what the host side can reproduce: it sends no stray bytes),
+    /// those of the DLCIs of a multiplexed channel included.
     static func transactions(_ records: [DecodedRecord], channel: UInt32 = 0) -> [String] {
-        records.filter { record in
-            if case .transaction = record { return record.channel == channel }
-            return false
-        }.compactMap { ConversationEssence.of($0) }
+        ConversationEssence.records(records, carriedBy: channel).compactMap { record in
+            guard case .transaction = record, let text = ConversationEssence.of(record) else { return nil }
+            return "[\(record.channel)] \(text)"
+        }
     }
 }

@@ -25,7 +25,6 @@ enum ReplaySamples {
     /// Scripts that cannot be replayed, and why (Docs/Replay.md "Limits").
     static let notReplayable: Set<String> = [
         "failures/no-direction-tags.trace",  // no direction tags: who sent what is unknown
-        "cmux/cmux-basic.trace",  // a multiplexed session carries several channels
     ]
 
     /// Samples that leave data mode by a DTR edge: a pty has no modem lines (capture.md
