@@ -43,7 +43,7 @@ let package = Package(
         // Benchmark: generates a realistic capture and measures attrace against a bare
         // libpcap loop and tshark (not a timed test).
         .executableTarget(name: "attrace-bench", dependencies: [
-            "ATTraceCore", "ATTraceAnalysis", "ATTraceIO", "ATTraceSimulation", "CPcap",
+            "ATTraceCore", "ATTraceAnalysis", "ATTraceIO", "ATTraceSimulation", "ATTraceCommands", "CPcap",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

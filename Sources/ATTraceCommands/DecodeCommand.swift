@@ -58,28 +58,14 @@ struct DecodeCommand: ParsableCommand {
                 out.write("== \(source.name) ==\n")
             }
             let progress = ProgressReporter(label: "attrace decode \(source.name)", path: path)
+            var output = DecodeOutput(format: format, timeStyle: time, useColor: useColor, showHex: hex,
+                                      channel: channel, inputName: input.inputs.count > 1 ? source.name : nil)
             var run = DecodingRun()
-            run.needsWatermark = format == .text
-            switch format {
-            case .json:
-                var formatter = JSONLinesFormatter()
-                formatter.inputName = input.inputs.count > 1 ? source.name : nil
-                try run.runConcurrently(source, progress: progress) { record, context in
-                    if formatter.origin == nil { formatter.origin = context.origin ?? record.time }
-                    guard channel == nil || record.channel == channel else { return }
-                    formatter.write(record, to: &out)
-                }
-            case .text:
-                var formatter = TextTimelineFormatter(timeStyle: time, useColor: useColor, showHex: hex)
-                var ordered = TimeOrderedBuffer()
-                try run.runConcurrently(source, progress: progress) { record, context in
-                    if formatter.origin == nil { formatter.origin = context.origin ?? record.time }
-                    guard channel == nil || record.channel == channel else { return }
-                    ordered.insert(record)
-                    ordered.release(before: context.watermark) { formatter.write($0, to: &out) }
-                }
-                ordered.release(before: nil) { formatter.write($0, to: &out) }
+            run.needsWatermark = output.needsWatermark
+            try run.runConcurrently(source, progress: progress) { record, context in
+                output.consume(record, origin: context.origin, watermark: context.watermark, to: &out)
             }
+            output.finish(to: &out)
             out.flush()
         }
     }

@@ -1,4 +1,5 @@
 import ATTraceAnalysis
+import ATTraceCommands
 import ATTraceCore
 import ATTraceIO
 
@@ -8,8 +9,10 @@ import Glibc
 import Darwin
 #endif
 
-/// `attrace-bench --stages FILE`: times the decoder alone, then decoder and analyzer, in
-/// process over a capture held in memory, best of several runs, in CPU time of the thread.
+/// `attrace-bench --stages FILE`: times the decoder alone, then the decoder with each
+/// consumer (analyzer, text timeline, JSON Lines; output discarded), in process over a
+/// capture held in memory, best of several runs, in CPU time of the thread. Subtracting the
+/// decoder's time gives the consumer's.
 /// A busy machine disturbs it less than whole-process wall-clock timings, so it is the
 /// measurement to use while optimizing.
 enum StageTimer {
@@ -20,10 +23,12 @@ enum StageTimer {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
-    /// `decodeOnly` skips the analyzer (for profiling the decoder alone; also set by the
-    /// environment variable `ATTRACE_BENCH_DECODE_ONLY`).
+    /// `decodeOnly` skips the consumers (for profiling the decoder alone; also set by the
+    /// environment variable `ATTRACE_BENCH_DECODE_ONLY`). `ATTRACE_BENCH_STAGE` set to
+    /// `analyze`, `text` or `json` times only that consumer (for profiling it).
     static func run(path: String, repetitions: Int,
                     decodeOnly: Bool = getenv("ATTRACE_BENCH_DECODE_ONLY") != nil) throws {
+        let only = getenv("ATTRACE_BENCH_STAGE").map { String(cString: $0) }
         let reader = try CaptureReader(path: path)
         var records: [CaptureRecord] = []
         var bytes = 0
@@ -34,6 +39,11 @@ enum StageTimer {
         print("records: \(records.count), serial bytes: \(bytes)")
         var bestDecode = Double.infinity
         var bestAnalyze = Double.infinity
+        var bestText = Double.infinity
+        var bestJSON = Double.infinity
+        var textBytes = 0
+        var jsonBytes = 0
+        let origin = records.first?.time
         var produced = 0
         var findings = 0
         for _ in 0..<repetitions {
@@ -49,6 +59,17 @@ enum StageTimer {
             bestDecode = min(bestDecode, Self.now() - started)
             if decodeOnly { continue }
 
+            if only == nil || only == "text" {
+                started = Self.now()
+                textBytes = Self.decodeAndFormat(records, origin: origin, json: false)
+                bestText = min(bestText, Self.now() - started)
+            }
+            if only == nil || only == "json" {
+                started = Self.now()
+                jsonBytes = Self.decodeAndFormat(records, origin: origin, json: true)
+                bestJSON = min(bestJSON, Self.now() - started)
+            }
+            if only != nil && only != "analyze" { continue }
             started = Self.now()
             decoder = ATStreamDecoder()
             var analyzer = Analyzer()
@@ -71,6 +92,35 @@ enum StageTimer {
         let megabytes = Double(bytes) / 1e6
         print("decode:          \(Int(bestDecode * 1000)) ms CPU, \(Int(megabytes / bestDecode)) MB/s of serial bytes, \(produced) records out")
         guard !decodeOnly else { return }
-        print("decode+analyze:  \(Int(bestAnalyze * 1000)) ms CPU, \(Int(megabytes / bestAnalyze)) MB/s, \(findings) findings")
+        func line(_ label: String, _ best: Double, _ what: String) {
+            guard best.isFinite else { return }
+            print(label + "\(Int(best * 1000)) ms CPU (consumer \(Int((best - bestDecode) * 1000)) ms), "
+                  + "\(Int(megabytes / best)) MB/s, " + what)
+        }
+        line("decode+analyze:  ", bestAnalyze, "\(findings) findings")
+        line("decode+text:     ", bestText, "\(textBytes) bytes out")
+        line("decode+json:     ", bestJSON, "\(jsonBytes) bytes out")
+    }
+
+    /// Decodes `records` and formats them as `attrace decode` does, into a writer whose
+    /// blocks are counted and dropped; returns the number of bytes written.
+    private static func decodeAndFormat(_ records: [CaptureRecord], origin: Timestamp?, json: Bool) -> Int {
+        var written = 0
+        var out = ByteWriter { written += $0.count }
+        var output = DecodeOutput(json: json)
+        var decoder = ATStreamDecoder()
+        for record in records {
+            decoder.feed(record)
+            guard decoder.hasRecords else { continue }
+            let watermark = output.needsWatermark ? decoder.watermark : nil
+            while let decoded = decoder.nextRecord() {
+                output.consume(decoded, origin: origin, watermark: watermark, to: &out)
+            }
+        }
+        decoder.finish()
+        while let decoded = decoder.nextRecord() { output.consume(decoded, origin: origin, watermark: nil, to: &out) }
+        output.finish(to: &out)
+        out.flush()
+        return written
     }
 }

@@ -36,13 +36,13 @@ struct DateCache {
 }
 
 /// Builds output text as bytes (no `String` on the hot path) and hands it to a sink in
-/// large blocks.
-struct ByteWriter {
+/// large blocks. Public only for `attrace-bench --stages`, which times the formatters.
+public struct ByteWriter {
     var buffer: [UInt8] = []
     let sink: (UnsafeRawBufferPointer) -> Void
     let flushThreshold: Int
 
-    init(flushThreshold: Int = 1 << 16, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+    public init(flushThreshold: Int = 1 << 16, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
         self.flushThreshold = flushThreshold
         self.sink = sink
         buffer.reserveCapacity(flushThreshold + 4096)
@@ -135,7 +135,7 @@ struct ByteWriter {
         if buffer.count >= flushThreshold { flush() }
     }
 
-    mutating func flush() {
+    public mutating func flush() {
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { sink($0) }
         buffer.removeAll(keepingCapacity: true)
