@@ -16,22 +16,28 @@ struct DateCache {
         }
         out.append(contentsOf: prefix)
         let second = seconds - day * 86_400
-        func two(_ value: Int64) {
-            out.append(48 + UInt8(value / 10))
-            out.append(48 + UInt8(value % 10))
+        // `HH:MM:SS.nnnnnnnnnZ`, built on the stack and appended at once (one capacity check
+        // instead of twenty).
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { text in
+            func two(_ value: Int64, at index: Int) {
+                text[index] = 48 + UInt8(value / 10)
+                text[index + 1] = 48 + UInt8(value % 10)
+            }
+            two(second / 3600, at: 0)
+            text[2] = UInt8(ascii: ":")
+            two(second / 60 % 60, at: 3)
+            text[5] = UInt8(ascii: ":")
+            two(second % 60, at: 6)
+            text[8] = UInt8(ascii: ".")
+            var rest = fraction
+            for index in stride(from: 17, through: 9, by: -1) {
+                text[index] = 48 + UInt8(rest % 10)
+                rest /= 10
+            }
+            text[18] = UInt8(ascii: "Z")
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[0..<19]))
         }
-        two(second / 3600)
-        out.append(UInt8(ascii: ":"))
-        two(second / 60 % 60)
-        out.append(UInt8(ascii: ":"))
-        two(second % 60)
-        out.append(UInt8(ascii: "."))
-        var divisor: Int64 = 100_000_000
-        while divisor > 0 {
-            out.append(48 + UInt8(fraction / divisor % 10))
-            divisor /= 10
-        }
-        out.append(UInt8(ascii: "Z"))
     }
 }
 
@@ -52,6 +58,8 @@ public struct ByteWriter {
     @inline(__always) mutating func write(_ text: StaticString) {
         text.withUTF8Buffer { buffer.append(contentsOf: $0) }
     }
+    /// Disfavored so that literals take the `StaticString` overload, a plain copy of bytes.
+    @_disfavoredOverload
     @inline(__always) mutating func write(_ text: String) { buffer.append(contentsOf: text.utf8) }
     @inline(__always) mutating func write<C: Collection>(bytes: C) where C.Element == UInt8 {
         buffer.append(contentsOf: bytes)

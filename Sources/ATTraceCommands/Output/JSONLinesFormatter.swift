@@ -361,8 +361,22 @@ struct JSONLinesFormatter {
 
     /// A JSON string from protocol bytes (Latin-1 mapping) or from UTF-8 text.
     static func writeString<C: Collection>(bytes: C, to out: inout ByteWriter, isUTF8: Bool = false) where C.Element == UInt8 {
+        if bytes.withContiguousStorageIfAvailable({ writeString(contiguous: $0, to: &out, isUTF8: isUTF8) }) == nil {
+            Array(bytes).withUnsafeBufferPointer { writeString(contiguous: $0, to: &out, isUTF8: isUTF8) }
+        }
+    }
+
+    /// Runs of bytes that need no escape (most of them) are copied in one piece.
+    private static func writeString(contiguous bytes: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter, isUTF8: Bool) {
         out.write(UInt8(ascii: "\""))
-        for byte in bytes {
+        var plainStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            let isPlain = byte >= 0x20 && byte < 0x7F ? byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+                                                      : byte >= 0x80 && isUTF8
+            if isPlain { continue }
+            if plainStart < index { out.write(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<index])) }
+            plainStart = index + 1
             switch byte {
             case UInt8(ascii: "\""): out.write("\\\"")
             case UInt8(ascii: "\\"): out.write("\\\\")
@@ -373,14 +387,13 @@ struct JSONLinesFormatter {
                 out.write("\\u00")
                 out.write(hex(byte >> 4))
                 out.write(hex(byte & 0x0F))
-            case 0x80...0xFF where !isUTF8:
-                // U+0080–U+00FF in UTF-8.
+            default:
+                // 0x80–0xFF of protocol bytes: U+0080–U+00FF in UTF-8.
                 out.write(0xC0 | (byte >> 6))
                 out.write(0x80 | (byte & 0x3F))
-            default:
-                out.write(byte)
             }
         }
+        if plainStart < bytes.count { out.write(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart...])) }
         out.write(UInt8(ascii: "\""))
     }
 

@@ -21,6 +21,8 @@ struct TextTimelineFormatter {
     var useColor: Bool
     var showHex: Bool
     private var previousTime: Timestamp?
+    /// Scratch space for ordering a transaction's detail lines, kept between records.
+    private var detailOrder: [(time: Timestamp, rank: Int)] = []
 
     init(timeStyle: TimeStyle, useColor: Bool, showHex: Bool) {
         self.timeStyle = timeStyle
@@ -106,12 +108,18 @@ struct TextTimelineFormatter {
         }
     }
 
-    /// Right-aligns what was written since `start` in a field of `width` bytes.
+    /// Right-aligns what was written since `start` in a field of `width` bytes: appends the
+    /// padding, then moves the field behind it (a few bytes, not a generic insert).
     private static func padLeft(_ out: inout ByteWriter, from start: Int, to width: Int) {
         let written = out.buffer.count - start
         guard written < width else { return }
         let padding = width - written
-        out.buffer.insert(contentsOf: repeatElement(UInt8(ascii: " "), count: padding), at: start)
+        out.buffer.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding))
+        out.buffer.withUnsafeMutableBytes { bytes in
+            let field = bytes.baseAddress! + start
+            (field + padding).copyMemory(from: field, byteCount: written)
+            field.initializeMemory(as: UInt8.self, repeating: UInt8(ascii: " "), count: padding)
+        }
     }
 
     private var indent: StaticString {
@@ -119,6 +127,11 @@ struct TextTimelineFormatter {
     }
 
     private mutating func write(_ t: Transaction, to out: inout ByteWriter) {
+        // Each property read of a transaction is a call into ATTraceCore and a copy: read
+        // the ones used more than once a single time.
+        let final = t.final
+        let tx = t.tx
+        let rx = t.rx
         prefix(t.start, frame: t.firstFrame, channel: t.channel, to: &out)
         begin(.dim, &out)
         let idStart = out.buffer.count
@@ -134,17 +147,17 @@ struct TextTimelineFormatter {
         switch t.status {
         case .ok:
             begin(.green, &out)
-            Self.writeEscaped(t.final?.line ?? [], to: &out)
+            Self.writeEscaped(final?.line ?? [], to: &out)
             end(&out)
         case .error:
             begin(.red, &out)
-            Self.writeEscaped(t.final?.line ?? [], to: &out)
-            if let meaning = t.final.flatMap(ErrorMeaning.describe) { out.write(" (" + meaning + ")") }
+            Self.writeEscaped(final?.line ?? [], to: &out)
+            if let meaning = final.flatMap(ErrorMeaning.describe) { out.write(" (" + meaning + ")") }
             end(&out)
         case .unanswered:
             styled("no answer", .red, to: &out)
         case .cancelled:
-            styled("cancelled" + (t.final.map { " (" + ByteText.string($0.line) + ")" } ?? ""), .yellow, to: &out)
+            styled("cancelled" + (final.map { " (" + ByteText.string($0.line) + ")" } ?? ""), .yellow, to: &out)
         }
         if let latency = t.latency {
             out.write("   ")
@@ -166,39 +179,40 @@ struct TextTimelineFormatter {
             styled("(" + notes.joined(separator: ", ") + ")", .dim, to: &out)
         }
         out.write(UInt8(ascii: "\n"))
-        if let promptTime = t.promptTime, t.tx == nil {
+        if tx == nil, let promptTime = t.promptTime {
             out.write(indent)
             out.write("> prompt at +" + Self.milliseconds(promptTime.since(t.commandEnd)) + "\n")
         }
         // Detail lines in the order they happened: a CONNECT line before the upload it
         // starts, a counted header before its data.
-        enum Detail {
-            case line([UInt8])
-            case payload(String, Payload)
-        }
-        if t.tx == nil && t.rx == nil {
-            for line in t.responses {
-                out.write(indent)
-                Self.writeEscaped(line.text, to: &out)
-                out.write(UInt8(ascii: "\n"))
-            }
+        let responses = t.responses
+        if tx == nil && rx == nil {
+            for line in responses { writeDetail(line.text, to: &out) }
             return
         }
-        var details: [(time: Timestamp, rank: Int, detail: Detail)] = []
-        for (index, line) in t.responses.enumerated() { details.append((line.time, index, .line(line.text))) }
-        if let tx = t.tx { details.append((tx.time, 1_000_000, .payload("> tx", tx))) }
-        if let rx = t.rx { details.append((rx.time, 1_000_001, .payload("< rx", rx))) }
-        details.sort { ($0.time, $0.rank) < ($1.time, $1.rank) }
-        for entry in details {
-            switch entry.detail {
-            case .line(let text):
-                out.write(indent)
-                Self.writeEscaped(text, to: &out)
-                out.write(UInt8(ascii: "\n"))
-            case .payload(let label, let payload):
-                writePayloadLine(label: label, payload, to: &out)
+        // Sorted by (time, rank): a response's rank is its index, the payloads rank after
+        // all responses, tx before rx.
+        let txRank = responses.count
+        let rxRank = responses.count + 1
+        detailOrder.removeAll(keepingCapacity: true)
+        for (index, line) in responses.enumerated() { detailOrder.append((line.time, index)) }
+        if let tx { detailOrder.append((tx.time, txRank)) }
+        if let rx { detailOrder.append((rx.time, rxRank)) }
+        detailOrder.sort { ($0.time, $0.rank) < ($1.time, $1.rank) }
+        for entry in detailOrder {
+            switch entry.rank {
+            case txRank: writePayloadLine(label: "> tx", tx!, to: &out)
+            case rxRank: writePayloadLine(label: "< rx", rx!, to: &out)
+            default: writeDetail(responses[entry.rank].text, to: &out)
             }
         }
+    }
+
+    /// An indented detail line (a response, the line after a URC).
+    private func writeDetail(_ text: [UInt8], to out: inout ByteWriter) {
+        out.write(indent)
+        Self.writeEscaped(text, to: &out)
+        out.write(UInt8(ascii: "\n"))
     }
 
     private mutating func write(_ u: URCRecord, to out: inout ByteWriter) {
@@ -315,9 +329,10 @@ struct TextTimelineFormatter {
 
     // MARK: - Payloads
 
-    private func writePayloadLine(label: String, _ payload: Payload, to out: inout ByteWriter) {
+    private func writePayloadLine(label: StaticString, _ payload: Payload, to out: inout ByteWriter) {
         out.write(indent)
-        out.write(label + " ")
+        out.write(label)
+        out.write(UInt8(ascii: " "))
         writePayloadSummary(payload, to: &out)
         out.write(UInt8(ascii: "\n"))
         if showHex { writeHexDump(payload.bytes, to: &out) }
@@ -350,15 +365,22 @@ struct TextTimelineFormatter {
 
     /// Writes ``preview(_:)`` straight into `out`.
     static func writePreview(_ bytes: ArraySlice<UInt8>, to out: inout ByteWriter) {
+        bytes.withUnsafeBufferPointer { writePreview(contiguous: $0, to: &out) }
+    }
+
+    private static func writePreview(contiguous bytes: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {
         let limit = 48
+        // A plain counting loop over the first 256 bytes, which the compiler vectorizes.
+        let sampleCount = Swift.min(bytes.count, 256)
         var printable = 0
-        let sample = bytes.prefix(256)
-        for byte in sample where (byte >= 0x20 && byte < 0x7F) || byte == 0x0D || byte == 0x0A || byte == 0x09 {
-            printable += 1
+        for index in 0..<sampleCount {
+            let byte = bytes[index]
+            let isPrintable = byte &- 0x20 < 0x5F || byte == 0x0D || byte == 0x0A || byte == 0x09
+            printable &+= isPrintable ? 1 : 0
         }
-        if printable * 10 >= sample.count * 9 {
+        if printable * 10 >= sampleCount * 9 {
             out.write(UInt8(ascii: "\""))
-            writeEscaped(bytes.prefix(limit), to: &out)
+            writeEscaped(contiguous: UnsafeBufferPointer(rebasing: bytes.prefix(limit)), to: &out, keepUTF8: false)
             if bytes.count > limit { out.write("…") }
             out.write(UInt8(ascii: "\""))
             return
@@ -425,20 +447,33 @@ struct TextTimelineFormatter {
     }
 
     static func writeEscaped<C: Collection>(_ bytes: C, to out: inout ByteWriter, keepUTF8: Bool = false) where C.Element == UInt8 {
-        for byte in bytes {
+        if bytes.withContiguousStorageIfAvailable({ writeEscaped(contiguous: $0, to: &out, keepUTF8: keepUTF8) }) == nil {
+            Array(bytes).withUnsafeBufferPointer { writeEscaped(contiguous: $0, to: &out, keepUTF8: keepUTF8) }
+        }
+    }
+
+    /// Runs of bytes shown as they are (most of them) are copied in one piece.
+    private static func writeEscaped(contiguous bytes: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter,
+                                     keepUTF8: Bool) {
+        var plainStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            let isPlain = byte >= 0x20 && byte < 0x7F ? keepUTF8 || byte != UInt8(ascii: "\\") : byte >= 0x80 && keepUTF8
+            if isPlain { continue }
+            if plainStart < index { out.write(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<index])) }
+            plainStart = index + 1
             switch byte {
             case 0x0D: out.write("\\r")
             case 0x0A: out.write("\\n")
             case 0x09: out.write("\\t")
-            case UInt8(ascii: "\\") where !keepUTF8: out.write("\\\\")
-            case 0x20..<0x7F: out.write(byte)
-            case 0x80...0xFF where keepUTF8: out.write(byte)
+            case UInt8(ascii: "\\"): out.write("\\\\")
             default:
                 out.write("\\x")
                 out.write(JSONLinesFormatter.hex(byte >> 4))
                 out.write(JSONLinesFormatter.hex(byte & 0x0F))
             }
         }
+        if plainStart < bytes.count { out.write(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart...])) }
     }
 
     static func writeMilliseconds(_ duration: Duration, to out: inout ByteWriter) {
