@@ -240,6 +240,9 @@ extension Analyzer {
 
     // MARK: - Payloads
 
+    /// Response lines are classified by their prefix before they are parsed: splitting the
+    /// fields of every line of every transaction with a payload cost more than the rest of
+    /// these checks, and only a `+QFUPL` or `+QFDWL` line matters.
     private mutating func checkPayloads(_ t: Transaction) {
         if let tx = t.tx {
             if tx.end == .escape {
@@ -255,7 +258,7 @@ extension Analyzer {
                 report(.dataTooLong, "\(t.commandText) sent a \(tx.length)-byte variable-length payload; "
                        + "\(t.name) takes at most \(limit) bytes", at: t, client: clientParameter(t), time: tx.endTime)
             }
-            for line in t.responses {
+            for line in t.responses where ResponseLine.prefix(of: line.text[...]) == "+QFUPL" {
                 let parsed = ResponseLine(line.text)
                 if parsed.prefix == "+QFUPL", let size = parsed.integer(0), size != Int64(tx.length) {
                     report(.dataLengthMismatch, "\(t.commandText): the host uploaded \(tx.length) bytes but the module "
@@ -274,7 +277,7 @@ extension Analyzer {
                 report(.dataLengthMismatch, "\(t.commandText) asked for at most \(requested) bytes and got \(rx.length)",
                        at: t, client: clientParameter(t), time: rx.endTime)
             }
-            for line in t.responses {
+            for line in t.responses where ResponseLine.prefix(of: line.text[...]) == "+QFDWL" {
                 let parsed = ResponseLine(line.text)
                 if parsed.prefix == "+QFDWL", let size = parsed.integer(0), size != Int64(rx.length) {
                     report(.dataLengthMismatch, "\(t.commandText): +QFDWL reports \(size) bytes but \(rx.length) arrived",
