@@ -49,6 +49,8 @@ struct FramingRebuilder {
     var expectsHostPayload: Bool { payloadOpen || dataMode }
     /// The module's next lines are counted or downloaded data.
     var expectsModemData: Bool { dataRemaining > 0 || downloadOpen }
+    /// The bytes of counted data still due after a counted header.
+    var countedBytesRemaining: Int { dataRemaining }
 
     // MARK: - Lines with a known direction
 
@@ -157,12 +159,11 @@ struct FramingRebuilder {
             dataMode = false
             return
         }
+        if let length = countedLength(of: text) {
+            dataRemaining = length
+            return
+        }
         if ByteSearch.hasPrefix(text, Array("CONNECT".utf8), at: 0) {
-            var cursor = ByteCursor(text, at: 7)
-            if cursor.skipSpaces() > 0, let count = cursor.digits(), cursor.isAtEnd {
-                dataRemaining = Int(count.value)
-                return
-            }
             switch pendingSpec?.transfer {
             case .upload?:
                 payloadOpen = true
@@ -172,16 +173,26 @@ struct FramingRebuilder {
             case nil:
                 dataMode = true
             }
-            return
+        }
+    }
+
+    /// The count of data bytes a module line announces after itself with the pending
+    /// command (`CONNECT 100`, the command's counted response `+QIRD: 5`, a URC with a
+    /// payload `+QSSLURC: "recv",4,18`), or nil.
+    func countedLength(of text: [UInt8]) -> Int? {
+        if ByteSearch.hasPrefix(text, Array("CONNECT".utf8), at: 0) {
+            var cursor = ByteCursor(text, at: 7)
+            guard cursor.skipSpaces() > 0, let count = cursor.digits(), cursor.isAtEnd else { return nil }
+            return Int(count.value)
         }
         let line = ResponseLine(text)
         if let counted = pendingSpec?.countedResponse, let length = counted.length(of: line) {
-            dataRemaining = length
-            return
+            return length
         }
-        if let prefix = line.prefix, let urc = catalog.urc(prefix), let rule = urc.payload, let length = rule.length(of: line) {
-            dataRemaining = length
+        if let prefix = line.prefix, let urc = catalog.urc(prefix), let rule = urc.payload {
+            return rule.length(of: line)
         }
+        return nil
     }
 
     private static func spec(of line: [UInt8], in catalog: CommandCatalog) -> CommandSpec? {

@@ -47,11 +47,15 @@ struct TinyGSMImporter: DialectImporter {
 
     /// In a collapsed log, the traffic that follows a library line's text: it starts at
     /// the next command or result code. `### Unhandled: <line>` repeats a traffic line,
-    /// which is dropped too. A line of its own is all library text.
+    /// which is dropped too. A line of its own is all library text. The traffic is kept in
+    /// one piece: the raw importer cuts it, and counted data after a header (`+QIRD: 5 …`)
+    /// must reach it whole.
     private static func trafficAfterLibraryText(_ segment: [UInt8], collapsed: Bool) -> [[UInt8]] {
         guard collapsed else { return [] }
-        let pieces = RawImporter.split(segment)
-        return Array(pieces.dropFirst(ByteSearch.contains("### Unhandled:", in: segment) ? 2 : 1))
+        let starts = RawImporter.starts(in: segment)
+        let dropped = ByteSearch.contains("### Unhandled:", in: segment) ? 2 : 1
+        guard starts.count >= dropped else { return [] }
+        return [Array(segment[starts[dropped - 1]...])]
     }
 
     /// A library line: `[12345] …` (its time) or `### …` (no time).

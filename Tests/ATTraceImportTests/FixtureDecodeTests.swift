@@ -24,6 +24,13 @@ import Testing
         if sslFixtures.contains(fixture) { return (ssl, 2) }
         if fixture == "interceptty/plain.log" { return (Array(ssl.prefix(4)) + ["AT+QSSLCFG=none"], 0) }
         if fixture == "raw/variable-send.log" { return nil }
+        if fixture == "raw/collapsed-raw-counted-payload.log" {
+            return (["AT+QIOPEN=OK", "AT+QIRD=OK", "AT+QIRD=OK", "AT+QIRD=OK", "AT+QICLOSE=OK", "AT+QSSLOPEN=OK",
+                     "AT+QSSLRECV=OK", "AT+QSSLCLOSE=OK"], 3)
+        }
+        if fixture == "raw/collapsed-raw-trailing-prose.log" {
+            return (["AT+CSQ=OK", "AT+QIACT=OK", "AT+QIOPEN=OK", "AT+QICLOSE=OK"], 1)
+        }
         let damaged = ["truncated.log", "collapsed.log", "markdown.log", "curly.log"].contains { fixture.hasSuffix("/" + $0) }
         if damaged {
             let sslDialects = ["socat": false, "ewf": true, "espmodem-hex": true, "qnavigator": true, "raw": true]
@@ -50,6 +57,23 @@ import Testing
         #expect(decoded.urcs.count == urcs, "\(fixture)")
         let dialect = String(fixture.split(separator: "/")[0])
         #expect(records.startEvent?["dialect"]?.stringValue == dialect, "\(fixture)")
+    }
+
+    /// In a collapsed raw paste the data after a counted header is taken by its count, also
+    /// when it holds what looks like a result code or a command (`OK AT+CSQ ?`).
+    @Test func collapsedRawCountedPayload() throws {
+        let records = try FieldLogImporter.importLog(Array(try Fixtures.text("raw/collapsed-raw-counted-payload.log").utf8))
+        let received = records.decoded().transactions.compactMap { $0.rx.map { String(decoding: $0.bytes, as: UTF8.self) } }
+        #expect(received == ["abcde", "OK AT+CSQ ?", "", #"{"ack":7}"#])
+    }
+
+    /// Prose stuck to the last result code of a collapsed raw paste is skipped and counted;
+    /// the result code still answers its command.
+    @Test func collapsedRawTrailingProse() throws {
+        let records = try FieldLogImporter.importLog(Array(try Fixtures.text("raw/collapsed-raw-trailing-prose.log").utf8))
+        #expect(records.decoded().transactions.last?.final?.line == Array("OK".utf8))
+        let skipped = records.diagnostics.filter { $0.code == .skippedLines }
+        #expect(skipped.map(\.message) == [#"skipped 1 line that is not traffic, e.g. line 1: "Any idea what is wrong? The socket never opens.""#])
     }
 
     /// A raw paste of a variable-length send shows no Ctrl+Z: the decoder's inference gives

@@ -33,6 +33,47 @@ import Testing
                                  "? <CR><LF>> ", "? hello", "? <CR><LF>SEND OK<CR><LF>"])
     }
 
+    @Test func collapsedRawCountedPayloadIsTakenByItsCount() throws {
+        // The 5 bytes after `+QIRD: 5` are data, then `OK`; data that looks like traffic
+        // (`OK AT`) is not split; the same for `+QSSLRECV:`, a URC's payload and `CONNECT <n>`.
+        let records = try FieldLogImporter.records("AT+QIRD=0,1500 +QIRD: 5 abcde OK AT+QSSLRECV=4,1500 +QSSLRECV: 5 OK AT OK", .raw)
+        #expect(records.rows == ["? AT+QIRD=0,1500<CR>", "? <CR><LF>+QIRD: 5<CR><LF>", "? abcde", "? <CR><LF>OK<CR><LF>",
+                                 "? AT+QSSLRECV=4,1500<CR>", "? <CR><LF>+QSSLRECV: 5<CR><LF>", "? OK AT", "? <CR><LF>OK<CR><LF>"])
+        let decoded = records.decoded()
+        #expect(decoded.summary == ["AT+QIRD=OK", "AT+QSSLRECV=OK"])
+        #expect(decoded.transactions.map { $0.rx?.bytes } == [Array("abcde".utf8), Array("OK AT".utf8)])
+        let others = try FieldLogImporter.records(#"AT+QFREAD=1,5 CONNECT 5 hello OK +QSSLURC: "recv",4,3 abc"#, .raw)
+        #expect(others.rows == ["? AT+QFREAD=1,5<CR>", "? <CR><LF>CONNECT 5<CR><LF>", "? hello", "? <CR><LF>OK<CR><LF>",
+                                #"? <CR><LF>+QSSLURC: "recv",4,3<CR><LF>"#, "? abc"])
+        // A header at the end of one line, its data and the result on the next.
+        let wrapped = try FieldLogImporter.records("AT+QIRD=0,1500 +QIRD: 5\nab OK OK AT+CSQ OK", .raw)
+        #expect(wrapped.decoded().transactions.map { $0.rx?.bytes } == [Array("ab OK".utf8), nil])
+        // A count the line does not bear out (the data's own line end collapsed too) is
+        // left as it was: no data is cut out and the `OK` still ends the command.
+        let lying = try FieldLogImporter.records("AT+QIRD=0,1500 +QIRD: 6 ab cd OK AT+CSQ OK", .raw)
+        #expect(lying.rows == ["? AT+QIRD=0,1500<CR>", "? <CR><LF>+QIRD: 6 ab cd<CR><LF>", "? <CR><LF>OK<CR><LF>",
+                               "? AT+CSQ<CR>", "? <CR><LF>OK<CR><LF>"])
+        // TinyGSM hands the traffic after a library line's text over whole.
+        let tinyGSM = try FieldLogImporter.records(
+            "[1520] ### TinyGSM Version: 0.12.0 [2930] ### Modem: Quectel BG96 AT+QIRD=0,1500 +QIRD: 5 ab OK OK", .tinyGSM)
+        #expect(tinyGSM.decoded().transactions.map { $0.rx?.bytes } == [Array("ab OK".utf8)])
+    }
+
+    @Test func collapsedRawTrailingProseIsSkipped() throws {
+        let records = try FieldLogImporter.records("AT+CSQ +CSQ: 24,99 OK AT+QIACT=1 OK Any idea what is wrong?", .raw)
+        #expect(records.rows == ["? AT+CSQ<CR>", "? <CR><LF>+CSQ: 24,99<CR><LF>", "? <CR><LF>OK<CR><LF>", "? AT+QIACT=1<CR>",
+                                 "? <CR><LF>OK<CR><LF>"])
+        #expect(records.decoded().summary == ["AT+CSQ=OK", "AT+QIACT=OK"])
+        #expect(records.diagnostics.last?.message == #"skipped 1 line that is not traffic, e.g. line 1: "Any idea what is wrong?""#)
+        // After a result code of several words too; a module's own text is not prose.
+        let send = try FieldLogImporter.records("AT+QISEND=0,5 > hello SEND OK thanks for any help here", .raw)
+        #expect(send.rows.last == "? <CR><LF>SEND OK<CR><LF>")
+        #expect(send.diagnostics.contains { $0.code == .skippedLines })
+        let error = try FieldLogImporter.records("AT+QIACT=1 +CME ERROR: operation not allowed in this state", .raw)
+        #expect(error.rows.last == "? <CR><LF>+CME ERROR: operation not allowed in this state<CR><LF>")
+        #expect(!error.diagnostics.contains { $0.code == .skippedLines })
+    }
+
     @Test func resultCodesOfSeveralWordsAreNotSplit() throws {
         // `ERROR` after `+CME ` and `RDY` after `APP ` are not result codes of their own.
         let records = try FieldLogImporter.records("APP RDY AT+CPIN? +CME ERROR: 10 AT+QIACT=1 OK", .raw)
