@@ -4,9 +4,6 @@
 /// bounded memory.
 public struct TimeOrderedBuffer: Sendable {
     private var items: [(key: Timestamp, sequence: Int, record: DecodedRecord)] = []
-    /// Items before this index were released; they are dropped in bulk (`removeFirst` per
-    /// release would shift every held record each time).
-    private var head = 0
     private var sequence = 0
     private var lastKey = Timestamp(nanoseconds: .min)
     /// Above this many held records the oldest are released even if order is not certain.
@@ -16,7 +13,7 @@ public struct TimeOrderedBuffer: Sendable {
         self.capacity = capacity
     }
 
-    public var isEmpty: Bool { head == items.count }
+    public var isEmpty: Bool { items.isEmpty }
 
     public mutating func insert(_ record: DecodedRecord) {
         let key = record.time ?? lastKey
@@ -24,31 +21,20 @@ public struct TimeOrderedBuffer: Sendable {
         sequence += 1
         // Records mostly arrive in order: insert from the back.
         var index = items.count
-        while index > head, (items[index - 1].key, items[index - 1].sequence) > (key, sequence) { index -= 1 }
-        if index == items.count {
-            items.append((key, sequence, record))
-        } else {
-            items.insert((key, sequence, record), at: index)
-        }
+        while index > 0, (items[index - 1].key, items[index - 1].sequence) > (key, sequence) { index -= 1 }
+        items.insert((key, sequence, record), at: index)
     }
 
     /// Releases the records that sort before `watermark` (all of them when it is `nil`),
     /// and the oldest ones beyond ``capacity``.
     public mutating func release(before watermark: Timestamp?, _ body: (DecodedRecord) throws -> Void) rethrows {
-        var end = head
-        while end < items.count {
-            if let watermark, items[end].key >= watermark, items.count - end <= capacity { break }
-            end += 1
+        var count = 0
+        while count < items.count {
+            if let watermark, items[count].key >= watermark, items.count - count <= capacity { break }
+            count += 1
         }
-        guard end > head else { return }
-        for index in head..<end { try body(items[index].record) }
-        head = end
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head >= 4096 && head * 2 >= items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        guard count > 0 else { return }
+        for index in 0..<count { try body(items[index].record) }
+        items.removeFirst(count)
     }
 }
