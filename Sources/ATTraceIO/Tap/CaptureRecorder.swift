@@ -109,6 +109,16 @@ public final class CaptureRecorder: @unchecked Sendable {
         }
     }
 
+    /// The time for a record read now from the tap's clock; a step of the wall clock since
+    /// the previous stamp is recorded first, as a `clock_step` event (product.md §1).
+    func stamp(_ clock: inout TapClock) -> Timestamp {
+        let (time, step) = clock.now()
+        if let step {
+            submit(.event(.tap("clock_step", at: time, [("step_ns", .integer(step))])))
+        }
+        return time
+    }
+
     /// Queues the session's `start` event: the tap's own fields, then what appending found
     /// in the file (records kept, torn tail cut), then the command line's extra fields.
     public func submitStart(at time: Timestamp, _ fields: [(key: String, value: JSONValue)],

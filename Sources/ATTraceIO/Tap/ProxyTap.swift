@@ -609,11 +609,7 @@ public final class ProxyTap: @unchecked Sendable {
     // MARK: - Records
 
     private func stamp() -> Timestamp {
-        let (time, step) = clock.now()
-        if let step {
-            recorder.submit(.event(.tap("clock_step", at: time, [("step_ns", .integer(step))])))
-        }
-        return time
+        recorder.stamp(&clock)
     }
 
     private func record(event name: String, _ fields: [(key: String, value: JSONValue)]) {

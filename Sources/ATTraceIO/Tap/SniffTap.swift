@@ -248,11 +248,7 @@ public final class SniffTap: @unchecked Sendable {
     }
 
     private func stamp() -> Timestamp {
-        let (time, step) = clock.now()
-        if let step {
-            recorder.submit(.event(.tap("clock_step", at: time, [("step_ns", .integer(step))])))
-        }
-        return time
+        recorder.stamp(&clock)
     }
 
     private func record(event name: String, _ fields: [(key: String, value: JSONValue)]) {

@@ -74,10 +74,7 @@ public final class StreamTap: @unchecked Sendable {
             guard descriptors[1].revents != 0 else { continue }
             let count = SystemCalls.readBytes(descriptor, buffer.baseAddress!, Self.readSize)
             if count > 0 {
-                let (time, step) = clock.now()
-                if let step {
-                    recorder.submit(.event(.tap("clock_step", at: time, [("step_ns", .integer(step))])))
-                }
+                let time = recorder.stamp(&clock)
                 counters.count(count)
                 recorder.submit(.chunk(TapChunk(direction: direction, time: time,
                                                 bytes: Array(UnsafeRawBufferPointer(rebasing: buffer[0..<count])))))
