@@ -195,16 +195,8 @@ public final class SniffTap: @unchecked Sendable {
             if configuration.markErrors {
                 let (clean, marks) = input.errorDecoder.decode(bytes[...])
                 bytes = clean
-                for mark in marks {
-                    switch mark {
-                    case .lineBreak(let offset):
-                        record(event: "break", [("input", .string(input.role)), ("offset", .integer(Int64(offset)))])
-                    case .error(let byte, let offset):
-                        record(event: "line_error", [
-                            ("input", .string(input.role)), ("byte", .integer(Int64(byte))),
-                            ("offset", .integer(Int64(offset))),
-                        ])
-                    }
+                for event in Self.events(for: marks, input: input.role, at: time) {
+                    recorder.submit(.event(event))
                 }
             }
             guard !bytes.isEmpty else { return }
@@ -216,6 +208,24 @@ public final class SniffTap: @unchecked Sendable {
             gone(input, errorNumber: EIO)
         } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
             gone(input, errorNumber: errno)
+        }
+    }
+
+    /// The `break` and `line_error` events for the marks found in one read. They go in
+    /// front of the read's clean bytes, so they carry the read's time: a later stamp would
+    /// put the chunk after them earlier than they are, and the append scanner cuts a file
+    /// at the first record that goes back in time.
+    static func events(for marks: [LineErrorDecoder.Mark], input role: String, at time: Timestamp) -> [RecorderEvent] {
+        marks.map { mark in
+            switch mark {
+            case .lineBreak(let offset):
+                RecorderEvent.tap("break", at: time, [("input", .string(role)), ("offset", .integer(Int64(offset)))])
+            case .error(let byte, let offset):
+                RecorderEvent.tap("line_error", at: time, [
+                    ("input", .string(role)), ("byte", .integer(Int64(byte))),
+                    ("offset", .integer(Int64(offset))),
+                ])
+            }
         }
     }
 

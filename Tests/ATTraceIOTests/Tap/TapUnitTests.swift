@@ -17,6 +17,21 @@ import Testing
         #expect(third.marks == [.error(byte: 0x55, offset: 0), .lineBreak(offset: 1)])
     }
 
+    /// Regression: the sniffer stamped each mark event after the read it came from, then
+    /// wrote it in front of that read's chunk, so the chunk went back in time and appending
+    /// cut the file there.
+    @Test func lineErrorEventsCarryTheTimeOfTheirRead() {
+        var decoder = LineErrorDecoder()
+        let (bytes, marks) = decoder.decode([0x41, 0xFF, 0x00, 0x55, 0xFF, 0x00, 0x00, 0x42][...])
+        let readTime = Timestamp(nanoseconds: 1_700_000_000_123_456_789)
+        let events = SniffTap.events(for: marks, input: "modem", at: readTime)
+        #expect(bytes == [0x41, 0x42])
+        #expect(events.map(\.name) == ["line_error", "break"])
+        #expect(events.allSatisfy { $0.time == readTime })
+        #expect(events.first?["byte"]?.intValue == 0x55)
+        #expect(events.last?["offset"]?.intValue == 1)
+    }
+
     @Test func clockNeverGoesBackAndReportsTheStep() {
         final class Clocks: @unchecked Sendable {
             var realtime: Int64 = 1_700_000_000_000_000_000
