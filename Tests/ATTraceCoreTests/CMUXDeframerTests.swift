@@ -152,6 +152,31 @@ import ATTraceSimulation
         }
     }
 
+    /// Regression: every failed frame copied the unread rest of the input behind its
+    /// bytes, so one large chunk full of damaged frames took time quadratic in its size.
+    @Test func damagedFramesInOneLargeChunkTakeLinearTime() {
+        func flood(_ damagedFrames: Int) -> [UInt8] {
+            // An opening flag and an address without EA, again and again, then a good frame.
+            var stream: [UInt8] = []
+            stream.reserveCapacity(damagedFrames * 2 + 16)
+            for _ in 0..<damagedFrames { stream += [0xF9, 0x00] }
+            return stream + Self.uih(1, "AT\r")
+        }
+        func duration(_ stream: [UInt8]) -> Swift.Duration {
+            ContinuousClock().measure { _ = CMUXDeframer.events(in: stream) }
+        }
+        let small = flood(20_000)
+        let large = flood(320_000)
+        let smallTime = (0..<3).map { _ in duration(small) }.min()!
+        let largeTime = (0..<2).map { _ in duration(large) }.min()!
+        // 16 times the input: about 16 times the time when linear, 256 when quadratic.
+        #expect(largeTime < smallTime * 40, "\(smallTime) for 20000 damaged frames, \(largeTime) for 320000")
+        let events = CMUXDeframer.events(in: large)
+        Self.expectTiling(events, large)
+        #expect(events.compactMap(\.frame).count == 1)
+        #expect(events.compactMap(\.damage).count == 320_000)
+    }
+
     // MARK: - Helpers
 
     static func uih(_ dlci: UInt8, _ text: String, commandResponse: Bool = true, raw: [UInt8]? = nil) -> [UInt8] {

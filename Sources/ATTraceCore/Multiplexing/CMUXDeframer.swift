@@ -245,7 +245,6 @@ public struct CMUXDeframer: Sendable {
     /// Distrusts the frame being read: its opening flag is skipped and the bytes after it
     /// are scanned again for a flag.
     private mutating func fail(_ reason: CMUXDamage.Reason) {
-        let rescan = candidate.dropFirst()
         let flagOffset = candidateStart
         state = .hunting
         skipReason = reason
@@ -253,10 +252,19 @@ public struct CMUXDeframer: Sendable {
             skipped = [CMUXFrame.flag]
             skippedStart = flagOffset
         }
-        var remaining = Array(rescan)
-        remaining.append(contentsOf: pending[pendingHead...])
-        pending = remaining
-        pendingHead = 0
+        // The candidate holds the bytes from `candidateStart` up to `pendingOffset`. When
+        // they all came in the current input they are still in `pending` just before the
+        // read position, and stepping back is enough; copying the unread rest behind them
+        // on every failure made a chunk full of damaged frames quadratic.
+        let rescanCount = candidate.count - 1
+        if pendingHead >= rescanCount {
+            pendingHead -= rescanCount
+        } else {
+            var remaining = Array(candidate.dropFirst())
+            remaining.append(contentsOf: pending[pendingHead...])
+            pending = remaining
+            pendingHead = 0
+        }
         pendingOffset = flagOffset + 1
         candidate.removeAll(keepingCapacity: true)
     }
