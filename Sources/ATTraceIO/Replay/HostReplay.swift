@@ -45,7 +45,11 @@ public final class HostReplay: @unchecked Sendable {
                 throw error
             }
         } catch {
-            _ = recorder?.finish()
+            if let recorder {
+                // A session that never started leaves no empty capture behind.
+                _ = recorder.finish()
+                unlink(recorder.firstPath)
+            }
             throw error
         }
         self.devicePath = devicePath

@@ -23,6 +23,21 @@ import Testing
         1.510 < AT<CR><CR><LF>OK<CR><LF>
         """
 
+    /// Regression: a device that could not be opened left the new capture behind, empty.
+    @Test func aDeviceThatCannotBeOpenedLeavesNoCapture() throws {
+        let recording = try RecordingBuilder.build(from: TraceScript.parse(Self.scriptedSession, name: "scripted.trace").records)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let capture = directory.file("never.pcap")
+        #expect(throws: TapError.self) {
+            try HostReplay(driver: HostDriver(recording: recording, timing: .fast),
+                           devicePath: directory.file("no-such-tty"),
+                           output: CaptureOutput(path: capture, syncPolicy: .never), control: TapControl(),
+                           tool: "attrace tests")
+        }
+        #expect(!FileManager.default.fileExists(atPath: capture))
+    }
+
     @Test func drivesTheScriptedModemAndRecordsTheSession() throws {
         let recording = try RecordingBuilder.build(from: TraceScript.parse(Self.scriptedSession, name: "scripted.trace").records)
         let pair = try PseudoTerminalPair.open()
