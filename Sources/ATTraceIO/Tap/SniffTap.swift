@@ -181,7 +181,7 @@ public final class SniffTap: @unchecked Sendable {
             ("records", .integer(Int64(recorder.lostRecords))),
             ("bytes", .integer(Int64(recorder.lostBytes))),
         ])))
-        recorder.submitWaiting(.event(.tap("stop", at: clock.now().time, fields)))
+        recorder.submitWaiting(.event(.tap("stop", at: recorder.stamp(&clock), fields)))
         return reason
     }
 

@@ -66,7 +66,7 @@ public final class StreamTap: @unchecked Sendable {
                 break
             }
             if descriptors[0].revents != 0, let why = control.handleRequests(mark: { text in
-                recorder.submit(.event(.tap("mark", at: clock.now().time, [("text", .string(text))])))
+                recorder.submit(.event(.tap("mark", at: recorder.stamp(&clock), [("text", .string(text))])))
             }) {
                 reason = why
                 break running
@@ -85,7 +85,7 @@ public final class StreamTap: @unchecked Sendable {
                 break
             }
         }
-        recorder.submitWaiting(.event(.tap("stop", at: clock.now().time, [
+        recorder.submitWaiting(.event(.tap("stop", at: recorder.stamp(&clock), [
             ("reason", .string(reason)),
             (direction.name, counters.jsonObject),
             ("capture_lost", .object([
