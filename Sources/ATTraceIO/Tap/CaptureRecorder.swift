@@ -178,7 +178,12 @@ public final class CaptureRecorder: @unchecked Sendable {
     /// Writes what is queued, closes the file and stops the writer thread.
     public func finish() -> Summary {
         queue.close()
-        thread?.join()
+        if let thread {
+            thread.join()
+        } else {
+            // Never started (the session's set-up failed): the file is still open.
+            perform { () throws(CaptureError) in try writer.close() }
+        }
         thread = nil
         let (failure, written) = state.withLock { (firstFailure, writtenRecords) }
         return Summary(recordsWritten: written, lostRecords: lostRecords, lostBytes: lostBytes,

@@ -32,6 +32,28 @@ import Testing
         #expect(lost["bytes"]?.intValue == 15)
     }
 
+    #if os(Linux)
+    /// A session whose set-up fails after the capture was opened finishes the recorder
+    /// without starting it: the file must still be closed (no descriptor left open).
+    @Test func aRecorderNeverStartedClosesItsFileOnFinish() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("unstarted.pcap")
+        let recorder = try CaptureRecorder(output: CaptureOutput(path: path, syncPolicy: .never))
+        #expect(Self.descriptorsOpen(on: path) == 1)
+        _ = recorder.finish()
+        #expect(Self.descriptorsOpen(on: path) == 0)
+    }
+
+    /// How many of this process's descriptors refer to `path` (Linux `/proc/self/fd`).
+    private static func descriptorsOpen(on path: String) -> Int {
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return descriptors.filter { name in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + name)) == path
+        }.count
+    }
+    #endif
+
     @Test func rotationStartsNumberedPartsThatEachDecode() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
