@@ -109,8 +109,10 @@ struct ArrowPairImporter: DialectImporter {
         // A `(12345)` suffix is the library's millisecond clock.
         if text.last == UInt8(ascii: ")"), let open = text.lastIndex(of: UInt8(ascii: "(")), open > 0, text[open - 1] == 0x20,
            open + 1 < text.count - 1, text[(open + 1)..<(text.count - 1)].allSatisfy(ByteSearch.isDigit) {
-            let value = text[(open + 1)..<(text.count - 1)].reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }
-            time = time ?? .sinceBoot(value * 1_000_000)
+            if let value = Int64(String(decoding: text[(open + 1)..<(text.count - 1)], as: UTF8.self)),
+               let nanoseconds = TimeParser.nanoseconds(value, per: 1_000_000) {
+                time = time ?? .sinceBoot(nanoseconds)
+            }
             text = Array(ByteSearch.trimmed(text[..<open]))
         }
         return Entry(marker: marker, text: text, time: time)
@@ -126,7 +128,7 @@ struct ArrowPairImporter: DialectImporter {
         } else if let value = TimeParser.timeOfDay(&cursor) {
             time = .timeOfDay(value)
         } else if bracketed, let milliseconds = cursor.digits() {
-            time = .sinceBoot(milliseconds.value * 1_000_000)
+            time = TimeParser.nanoseconds(milliseconds.value, per: 1_000_000).map { .sinceBoot($0) }
             cursor.skip("ms")
         }
         if time == nil || (bracketed && !cursor.skip(UInt8(ascii: "]"))) {

@@ -98,7 +98,7 @@ struct ESPModemHexImporter: DialectImporter {
         } else {
             cursor.index = start
             guard let milliseconds = cursor.digits(), cursor.current == UInt8(ascii: ")") else { return nil }
-            time = .sinceBoot(milliseconds.value * 1_000_000)
+            time = TimeParser.nanoseconds(milliseconds.value, per: 1_000_000).map { .sinceBoot($0) }
         }
         cursor.index += 1
         guard cursor.skip(0x20), cursor.take(until: UInt8(ascii: ":")) != nil else { return nil }

@@ -91,7 +91,9 @@ struct ImportSink {
         case .timeOfDay(let value):
             if let last = lastTimeOfDay, value + Self.dayNanoseconds / 2 < last { dayOffset += 1 }
             lastTimeOfDay = value
-            nanoseconds = dayOffset * Self.dayNanoseconds + value
+            // Wrapping like the capture's clock (Timestamp): a hostile log that wraps the
+            // day a hundred thousand times gets times that go backwards, not a crash.
+            nanoseconds = dayOffset &* Self.dayNanoseconds &+ value
         }
         if clock == nil { clock = time.clock }
         currentTime = Timestamp(nanoseconds: nanoseconds)

@@ -24,6 +24,15 @@ enum LogTime: Hashable, Sendable {
 /// left unchanged when the notation is not there.
 enum TimeParser {
     static let nanosecondsPerSecond: Int64 = 1_000_000_000
+    static let nanosecondsPerDay: Int64 = 86_400 * nanosecondsPerSecond
+
+    /// `value` times `unit` nanoseconds plus `offset`, or `nil` when that does not fit the
+    /// capture's 64-bit clock: a damaged number (`[99999999999.5]`, year 9999) is not a time.
+    static func nanoseconds(_ value: Int64, per unit: Int64, plus offset: Int64 = 0) -> Int64? {
+        let (product, overflows) = value.multipliedReportingOverflow(by: unit)
+        let (sum, sumOverflows) = product.addingReportingOverflow(offset)
+        return overflows || sumOverflows ? nil : sum
+    }
 
     /// `.123`, `,123456`, `:123`: the fraction after a separator, as nanoseconds.
     static func fraction(_ cursor: inout ByteCursor, separators: [UInt8] = [0x2E, 0x2C]) -> Int64? {
@@ -86,8 +95,11 @@ enum TimeParser {
             cursor.index = start
             return nil
         }
-        var nanoseconds = days * 86_400 * nanosecondsPerSecond + time
-        nanoseconds -= zoneOffset(&cursor) * 60 * nanosecondsPerSecond
+        let zone = zoneOffset(&cursor)
+        guard let nanoseconds = nanoseconds(days, per: nanosecondsPerDay, plus: time - zone * 60 * nanosecondsPerSecond) else {
+            cursor.index = start
+            return nil
+        }
         return Timestamp(nanoseconds: nanoseconds)
     }
 
@@ -116,7 +128,11 @@ enum TimeParser {
             return nil
         }
         let fraction = fraction(&cursor, separators: [0x2E]) ?? 0
-        return Timestamp(nanoseconds: seconds.value * nanosecondsPerSecond + fraction)
+        guard let nanoseconds = nanoseconds(seconds.value, per: nanosecondsPerSecond, plus: fraction) else {
+            cursor.index = start
+            return nil
+        }
+        return Timestamp(nanoseconds: nanoseconds)
     }
 
     static let monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -146,9 +162,10 @@ enum TimeParser {
             return nil
         }
         let afterTime = cursor.index
-        if cursor.skipSpaces() > 0, let year = cursor.fixedDigits(4), cursor.current == nil || cursor.current == 0x20 {
-            let days = Timestamp.daysSinceEpoch(year: year, month: month, day: day.value)
-            return .absolute(Timestamp(nanoseconds: days * 86_400 * nanosecondsPerSecond + time))
+        if cursor.skipSpaces() > 0, let year = cursor.fixedDigits(4), cursor.current == nil || cursor.current == 0x20,
+           let nanoseconds = nanoseconds(Timestamp.daysSinceEpoch(year: year, month: month, day: day.value),
+                                         per: nanosecondsPerDay, plus: time) {
+            return .absolute(Timestamp(nanoseconds: nanoseconds))
         }
         cursor.index = afterTime
         return .timeOfDay(time)
@@ -168,12 +185,11 @@ enum TimeParser {
         cursor.index = 0
         if let whole = cursor.digits() {
             if let fraction = fraction(&cursor, separators: [0x2E]), cursor.isAtEnd {
-                return .sinceBoot(whole.value * nanosecondsPerSecond + fraction)
+                return nanoseconds(whole.value, per: nanosecondsPerSecond, plus: fraction).map { .sinceBoot($0) }
             }
-            if cursor.isAtEnd {
+            if cursor.isAtEnd, let nanoseconds = nanoseconds(whole.value, per: 1_000_000) {
                 // Thirteen digits are epoch milliseconds; fewer are milliseconds since boot.
-                return whole.count >= 13 ? .absolute(Timestamp(nanoseconds: whole.value * 1_000_000))
-                    : .sinceBoot(whole.value * 1_000_000)
+                return whole.count >= 13 ? .absolute(Timestamp(nanoseconds: nanoseconds)) : .sinceBoot(nanoseconds)
             }
         }
         return nil

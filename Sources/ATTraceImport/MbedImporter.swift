@@ -109,8 +109,8 @@ struct MbedImporter: DialectImporter {
         while let open = region[index...].firstIndex(of: UInt8(ascii: "[")) {
             var cursor = ByteCursor(Array(region[(open + 1)...]))
             if let value = cursor.digits(), cursor.skip("ms]") {
-                return value.count >= 13 ? .absolute(Timestamp(nanoseconds: value.value * 1_000_000))
-                    : .sinceBoot(value.value * 1_000_000)
+                guard let nanoseconds = TimeParser.nanoseconds(value.value, per: 1_000_000) else { return nil }
+                return value.count >= 13 ? .absolute(Timestamp(nanoseconds: nanoseconds)) : .sinceBoot(nanoseconds)
             }
             index = open + 1
         }

@@ -115,9 +115,10 @@ struct ParticleImporter: DialectImporter {
         var cursor = ByteCursor(text)
         guard let whole = cursor.digits() else { return nil }
         if let fraction = TimeParser.fraction(&cursor, separators: [0x2E]) {
-            return .sinceBoot(whole.value * TimeParser.nanosecondsPerSecond + fraction)
+            return TimeParser.nanoseconds(whole.value, per: TimeParser.nanosecondsPerSecond, plus: fraction).map { .sinceBoot($0) }
         }
-        return cursor.isAtEnd ? .sinceBoot(whole.value * 1_000_000) : nil
+        guard cursor.isAtEnd else { return nil }
+        return TimeParser.nanoseconds(whole.value, per: 1_000_000).map { .sinceBoot($0) }
     }
 
     // MARK: - Trace form
@@ -133,14 +134,15 @@ struct ParticleImporter: DialectImporter {
     private static func traceEntry(_ line: [UInt8]) -> TraceEntry? {
         var cursor = ByteCursor(line)
         cursor.skipSpaces()
-        guard let milliseconds = cursor.digits(), milliseconds.count >= 6, cursor.skipSpaces() > 0,
+        guard let milliseconds = cursor.digits(), milliseconds.count >= 6,
+              let nanoseconds = TimeParser.nanoseconds(milliseconds.value, per: 1_000_000), cursor.skipSpaces() > 0,
               cursor.skip(UInt8(ascii: "[")), let category = cursor.take(until: UInt8(ascii: "]")) else { return nil }
         cursor.index += 1
         guard cursor.skipSpaces() > 0 else { return nil }
         let level = cursor.take(while: { $0 >= 0x41 && $0 <= 0x5A })
         guard !level.isEmpty, cursor.skip(UInt8(ascii: ":")) else { return nil }
         cursor.skip(0x20)
-        let time = LogTime.sinceBoot(milliseconds.value * 1_000_000)
+        let time = LogTime.sinceBoot(nanoseconds)
         let isAT = ByteSearch.contains("at", in: Array(category), ignoringCase: false)
         if isAT, let marker = cursor.current, marker == 0x3E || marker == 0x3C, cursor.peek(1) == 0x20 || cursor.peek(1) == nil {
             cursor.index += min(2, line.count - cursor.index)

@@ -138,11 +138,12 @@ struct SocatImporter: DialectImporter {
               let time = TimeParser.timeOfDay(&cursor), cursor.skipSpaces() > 0,
               cursor.skip("length="), let length = cursor.digits(), cursor.skipSpaces() > 0,
               cursor.skip("from="), cursor.digits() != nil, cursor.skipSpaces() > 0,
-              cursor.skip("to="), cursor.digits() != nil else { return nil }
+              cursor.skip("to="), cursor.digits() != nil,
+              let nanoseconds = TimeParser.nanoseconds(days, per: TimeParser.nanosecondsPerDay, plus: time) else { return nil }
         let fromFirst = bytes[start] == 0x3E
         let direction: Direction = (fromFirst == (hostSide == .first)) ? .host : .modem
-        let timestamp = Timestamp(nanoseconds: days * 86_400 * TimeParser.nanosecondsPerSecond + time)
-        return Header(start: start, end: cursor.index, direction: direction, time: timestamp, length: Int(length.value))
+        return Header(start: start, end: cursor.index, direction: direction, time: Timestamp(nanoseconds: nanoseconds),
+                      length: Int(length.value))
     }
 
     /// ` 41 54 0d`: spaces, then two hex digits and a space or the end.

@@ -75,7 +75,8 @@ struct TimeFormat: Hashable, Sendable {
             guard let whole = cursor.digits() else { return nil }
             let fraction = TimeParser.fraction(&cursor, separators: [0x2E]) ?? 0
             guard cursor.isAtEnd else { return nil }
-            let nanoseconds = whole.value * unit + fraction * unit / TimeParser.nanosecondsPerSecond
+            guard let nanoseconds = TimeParser.nanoseconds(whole.value, per: unit,
+                                                           plus: fraction * unit / TimeParser.nanosecondsPerSecond) else { return nil }
             return absolute ? .absolute(Timestamp(nanoseconds: nanoseconds)) : .sinceBoot(nanoseconds)
         case .pattern(let elements):
             var year: Int64?, month: Int64 = 1, day: Int64 = 1
@@ -126,11 +127,14 @@ struct TimeFormat: Hashable, Sendable {
             }
             guard cursor.isAtEnd else { return nil }
             let perSecond = TimeParser.nanosecondsPerSecond
-            if let epoch { return .absolute(Timestamp(nanoseconds: epoch * perSecond + fraction)) }
+            if let epoch {
+                return TimeParser.nanoseconds(epoch, per: perSecond, plus: fraction).map { .absolute(Timestamp(nanoseconds: $0)) }
+            }
             let time = ((hour * 60 + minute) * 60 + second) * perSecond + fraction
             guard let year else { return .timeOfDay(time) }
             let days = Timestamp.daysSinceEpoch(year: year, month: month, day: day)
-            return .absolute(Timestamp(nanoseconds: days * 86_400 * perSecond + time - zone * 60 * perSecond))
+            return TimeParser.nanoseconds(days, per: TimeParser.nanosecondsPerDay, plus: time - zone * 60 * perSecond)
+                .map { .absolute(Timestamp(nanoseconds: $0)) }
         }
     }
 }

@@ -64,7 +64,7 @@ struct TinyGSMImporter: DialectImporter {
         cursor.skipSpaces()
         if cursor.skip("###") { return .some(nil) }
         guard cursor.skip(UInt8(ascii: "[")), let milliseconds = cursor.digits(), cursor.skip("] ") else { return nil }
-        return .some(.sinceBoot(milliseconds.value * 1_000_000))
+        return .some(TimeParser.nanoseconds(milliseconds.value, per: 1_000_000).map { .sinceBoot($0) })
     }
 
     /// Splits a collapsed line before every further `[12345] ###` or `### `.
