@@ -163,7 +163,9 @@ struct SocatImporter: DialectImporter {
         var out: [UInt8] = []
         var index = text.startIndex
         while index < text.endIndex, text[index] == 0x20 { index += 1 }
-        index -= 1
+        // Back to the space before the first pair; a row that starts with a digit (a
+        // damaged or collapsed log) has none and is read word by word.
+        if index > text.startIndex { index -= 1 }
         while out.count < limit, index + 2 < text.endIndex, text[index] == 0x20,
               let high = ByteSearch.hexValue(text[index + 1]), let low = ByteSearch.hexValue(text[index + 2]) {
             out.append(high << 4 | low)

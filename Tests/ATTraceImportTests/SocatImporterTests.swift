@@ -24,6 +24,18 @@ import Testing
         #expect(records.diagnostics.isEmpty)
     }
 
+    /// A hex row without the leading spaces (a damaged paste) indexed before the row's
+    /// start and trapped; its words are bytes like the collapsed form's.
+    @Test func hexRowWithoutLeadingSpace() throws {
+        let log = """
+            > 2023/11/24 10:00:00.000000  length=7 from=0 to=6
+             41 54
+            2b 43 53 51 0d
+            """
+        let records = try FieldLogImporter.records(log, .socat)
+        #expect(records.rows == ["> AT+CSQ<CR>"])
+    }
+
     @Test func hexDumpsAndHostSide() throws {
         let log = """
             > 2023/11/24 10:00:00.000000  length=7 from=0 to=6
