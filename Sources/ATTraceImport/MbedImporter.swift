@@ -105,9 +105,10 @@ struct MbedImporter: DialectImporter {
 
     /// `[00012345ms]` (since boot, or epoch milliseconds with 13 digits).
     private static func time(in region: ArraySlice<UInt8>) -> LogTime? {
-        var index = region.startIndex
-        while let open = region[index...].firstIndex(of: UInt8(ascii: "[")) {
-            var cursor = ByteCursor(Array(region[(open + 1)...]))
+        let bytes = Array(region)
+        var index = 0
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "[")) {
+            var cursor = ByteCursor(bytes, at: open + 1)
             if let value = cursor.digits(), cursor.skip("ms]") {
                 guard let nanoseconds = TimeParser.nanoseconds(value.value, per: 1_000_000) else { return nil }
                 return value.count >= 13 ? .absolute(Timestamp(nanoseconds: nanoseconds)) : .sinceBoot(nanoseconds)

@@ -67,6 +67,8 @@ struct ModemManagerImporter: DialectImporter {
         let arrows = Self.arrows(in: bytes)
         var position = 0
         if var payload = open {
+            // Released so that appending to the payload does not copy it for every line.
+            open = nil
             let isNewEntry = !arrows.isEmpty || ByteSearch.contains("ModemManager[", in: bytes)
             if !isNewEntry {
                 if let close = bytes.lastIndex(of: Self.quote), ByteSearch.isBlank(bytes[(close + 1)...]) {
@@ -168,9 +170,10 @@ struct ModemManagerImporter: DialectImporter {
     /// `[1700000000.123456]` anywhere in the prefix.
     private static func bracketEpoch(in region: ArraySlice<UInt8>) -> Timestamp? {
         var found: Timestamp?
-        var index = region.startIndex
-        while let open = region[index...].firstIndex(of: UInt8(ascii: "[")) {
-            var cursor = ByteCursor(Array(region[(open + 1)...]))
+        let bytes = Array(region)
+        var index = 0
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "[")) {
+            var cursor = ByteCursor(bytes, at: open + 1)
             if let time = TimeParser.epochSeconds(&cursor), cursor.current == UInt8(ascii: "]") { found = time }
             index = open + 1
         }

@@ -88,8 +88,13 @@ struct SocatImporter: DialectImporter {
             return trimmed.isEmpty || Array(trimmed) == Array("--".utf8)
         }
         if current.isHex == nil { current.isHex = Self.isHexRow(text) }
+        if current.isHex == true, Array(ByteSearch.trimmed(text)) == Array("--".utf8) {
+            transfer = current
+            return true
+        }
+        // Released while its bytes grow, so that adding a line does not copy them all.
+        transfer = nil
         if current.isHex == true {
-            if Array(ByteSearch.trimmed(text)) == Array("--".utf8) { return true }
             current.bytes += Self.hexRow(text, limit: current.declared - current.bytes.count)
         } else {
             current.bytes += EscapeDecoder.decode(text, .cEscapes)
