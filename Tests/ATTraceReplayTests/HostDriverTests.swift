@@ -63,3 +63,23 @@ import Testing
         #expect(host.report.count(of: .unanswered) == 1)
     }
 }
+
+/// A long transparent-mode session: the recorded host data goes out item by item in linear
+/// time (each item taken from the front of the session copied all the items left).
+@Suite(.timeLimit(.minutes(1))) struct HostDriverLongDataSessionTests {
+    @Test func longDataSessionIsLinear() throws {
+        let count = 100_000
+        var script = "@title a long transparent upload\n0.000 > ATO<CR>\n0.020 < <CR><LF>CONNECT<CR><LF>\n"
+        // One host run per item: the module's data in between ends each run (product.md §7.4).
+        for index in 0..<count {
+            script += "\(1_000 + index * 2).000 > data\n\(1_001 + index * 2).000 < ok\n"
+        }
+        var host = HostDriver(recording: try ReplaySamples.recording(script: script), timing: .fast)
+        let start = Timestamp(seconds: 1_000)
+        #expect(host.nextAction(at: start) == .send(Array("ATO\r".utf8)))
+        host.receive(Array("\r\nCONNECT\r\n".utf8), at: start)
+        var sent = 0
+        while case .send = host.nextAction(at: start) { sent += 1 }
+        #expect(sent == count)
+    }
+}

@@ -26,9 +26,10 @@ extension HostDriver {
                 guard now >= deadline else { return .wait(until: deadline) }
                 phase = .idle(readyAt: now.adding(timing.delay(recording.steps[cursor - 1].pauseAfter)))
             case .data(var session):
-                if let first = session.items.first {
+                if session.next < session.items.count {
+                    let first = session.items[session.next]
                     guard first.due <= now else { return .wait(until: first.due) }
-                    session.items.removeFirst()
+                    session.next += 1
                     phase = .data(session)
                     return .send(send(first.bytes, at: now))
                 }

@@ -78,16 +78,20 @@ public struct HostDriver: ReplayParty {
 
     struct DataSession: Hashable, Sendable {
         var items: [(due: Timestamp, bytes: [UInt8])]
+        /// The next item to send (taking items off the front would copy the rest each time).
+        var next = 0
         /// When the recording left data mode without `+++` (NO CARRIER, DTR): wait for the
         /// live module to leave it too, until this time.
         var leaveDeadline: Timestamp?
 
         static func == (lhs: DataSession, rhs: DataSession) -> Bool {
-            lhs.leaveDeadline == rhs.leaveDeadline && lhs.items.elementsEqual(rhs.items) { $0.due == $1.due && $0.bytes == $1.bytes }
+            lhs.leaveDeadline == rhs.leaveDeadline && lhs.next == rhs.next
+                && lhs.items.elementsEqual(rhs.items) { $0.due == $1.due && $0.bytes == $1.bytes }
         }
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(leaveDeadline)
+            hasher.combine(next)
             hasher.combine(items.count)
         }
     }
