@@ -86,6 +86,28 @@ import Testing
         #expect(out.transactions[1].tx?.bytes == Array("abc".utf8))
     }
 
+    /// Named after the bug: 20,000 commands that were never answered, all at one time (a
+    /// damaged log), took minutes, as every command scanned every earlier one. Beyond 256
+    /// waiting commands the oldest is given up, as it would be at the next command after
+    /// its deadline, and the decoder streams it out at once.
+    @Test func unansweredCommandFloodIsBounded() {
+        var decoder = ATStreamDecoder()
+        var out: [DecodedRecord] = []
+        // The last line waits for a possible <LF>: of the 267 lines fed, 266 start commands.
+        let count = ChannelDecoder.maximumPending + 11
+        for index in 0..<count {
+            decoder.feed(.chunk(TraceChunk(time: Conversation.base, frame: index + 1, channel: 0,
+                                           direction: .host, bytes: Array("AT+CSQ\r".utf8))))
+            while let record = decoder.nextRecord() { out.append(record) }
+        }
+        // Streamed before the input ends: the ten oldest, given up for the newer commands.
+        #expect(out.transactions.map(\.id) == Array(1...10))
+        #expect(out.transactions.allSatisfy { $0.status == .unanswered && $0.abandonment == .nextCommand(Conversation.base) })
+        decoder.finish()
+        while let record = decoder.nextRecord() { out.append(record) }
+        #expect(out.transactions.count == count)
+    }
+
     @Test func binaryPayloadsContainingResultCodes() {
         var c = Conversation()
         let evil = "\r\nOK\r\n+QSSLURC: \"closed\",4\r\n\u{0}\u{1A}x"

@@ -195,6 +195,13 @@ extension ChannelDecoder {
             acknowledgesUpload: main.name == "AT+QFUPL" && main.integer(3) == 1,
             isCancelled: false,
             deadline: deadlines.decisionDeadline(for: timedCommand, spec: timedSpec))
+        // A host that sends command after command that the module never answers (or a
+        // damaged log that makes it look so) would make every later line scan an ever longer
+        // list: beyond the bound the oldest unanswered command is given up (product.md §6).
+        if pending.count >= Self.maximumPending, let oldest = pending.firstIndex(where: { $0.transaction.final == nil }) {
+            pending[oldest].transaction.abandonment = .nextCommand(firstMark.time)
+            completeTransaction(at: oldest, final: nil, status: .unanswered)
+        }
         pending.append(pendingTransaction)
     }
 

@@ -43,6 +43,9 @@ struct ChannelDecoder {
     var multiplexedBy: Int?
 
     static let maximumLineLength = 65_536
+    /// Commands waiting for an answer at once; a module answers in order and real hosts
+    /// pipeline a few, so more than this means the oldest will not be answered.
+    static let maximumPending = 256
     /// A counted or delimited module payload is held unconsumed up to this size, so that
     /// product.md §7.8 can cut it; beyond it the bytes are committed as they arrive.
     static let maximumHeldPayload = 16 << 20
