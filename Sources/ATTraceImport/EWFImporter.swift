@@ -22,15 +22,10 @@ struct EWFImporter: DialectImporter {
             if !ByteSearch.isBlank(bytes) { sink.skip(line) }
             return
         }
-        for (number, entry) in entries.enumerated() {
-            let end = number + 1 < entries.count ? entries[number + 1].start : bytes.count
-            let region = bytes[entry.dataStart..<end]
-            if let close = region.lastIndex(of: UInt8(ascii: "]")) {
-                sink.emit(EscapeDecoder.decode(bytes[entry.dataStart..<close], .cEscapes), direction: entry.direction,
-                          line: line.number)
-            } else {
-                let data = EscapeDecoder.decode(ByteSearch.trimmed(region), .cEscapes)
-                sink.emit(data, direction: entry.direction, line: line.number)
+        for item in EntryPosition.bracketedData(of: entries, in: bytes) {
+            let data = EscapeDecoder.decode(item.text, .cEscapes)
+            sink.emit(data, direction: item.entry.direction, line: line.number)
+            if !item.isClosed {
                 sink.diagnoseCutOff(line: line.number, missing: "closing bracket", decoded: data.count)
             }
         }

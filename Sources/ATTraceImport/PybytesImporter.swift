@@ -23,18 +23,9 @@ struct PybytesImporter: DialectImporter {
             if !ByteSearch.isBlank(bytes) { sink.skip(line) }
             return
         }
-        for (number, entry) in entries.enumerated() {
-            let end = number + 1 < entries.count ? entries[number + 1].start : bytes.count
-            let region = bytes[entry.dataStart..<end]
-            var closed = true
-            var text: ArraySlice<UInt8>
-            if let close = region.lastIndex(of: UInt8(ascii: "]")) {
-                text = bytes[entry.dataStart..<close]
-            } else {
-                text = ByteSearch.trimmed(region)
-                closed = false
-            }
-            let (literal, isBytesLiteral) = Self.unwrap(text)
+        for item in EntryPosition.bracketedData(of: entries, in: bytes) {
+            let entry = item.entry
+            let (literal, isBytesLiteral) = Self.unwrap(item.text)
             var data = isBytesLiteral ? EscapeDecoder.decode(literal, .cEscapes) : Array(literal)
             if entry.direction == .host && !isBytesLiteral && !promptOpen && !EscapeDecoder.containsLineEnd(data)
                 && data != Array("+++".utf8) {
@@ -46,7 +37,7 @@ struct PybytesImporter: DialectImporter {
                 promptOpen = data.count >= 2 && Array(data.suffix(2)) == [0x3E, 0x20]
             }
             sink.emit(data, direction: entry.direction, line: line.number)
-            if !closed {
+            if !item.isClosed {
                 sink.diagnoseCutOff(line: line.number, missing: "closing bracket", decoded: data.count)
             }
         }
