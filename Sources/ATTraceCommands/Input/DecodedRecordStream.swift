@@ -11,6 +11,11 @@ import ATTraceIO
 final class DecodedRecordStream {
     let name: String
     private let queue = HandoffQueue<Handoff>(capacity: DecodingRun.queuedBatches)
+    /// Batches the caller is done with, going back to the decoding thread: their records
+    /// are let go there, on the thread that allocated them, and their buffers reused. Freeing
+    /// on the other thread cost more than the decoding of a record (malloc's arenas are per
+    /// thread).
+    private let recycled = HandoffQueue<[DecodingRun.Decoded]>(capacity: DecodingRun.queuedBatches + 2)
     private var worker: WorkerThread?
     private var batch: [DecodingRun.Decoded] = []
     private var batchIndex = 0
@@ -38,6 +43,7 @@ final class DecodedRecordStream {
     init(_ source: RecordSource, progress: ProgressReporter, run: DecodingRun = DecodingRun()) {
         name = source.name
         let queue = queue
+        let recycled = recycled
         // A capture file is also read on a thread of its own (text logs are parsed into
         // memory before this point).
         let source: RecordSource = source is CaptureReader ? PrefetchingSource(source) : source
@@ -54,8 +60,13 @@ final class DecodedRecordStream {
                     guard batch.count == DecodingRun.batchSize
                             || context.inputBytes - batchStart >= DecodingRun.batchInputBytes else { return }
                     guard queue.send(.records(batch)) else { throw ConsumerStopped() }
-                    batch = []
-                    batch.reserveCapacity(DecodingRun.batchSize)
+                    if var used = recycled.tryReceive() {
+                        used.removeAll(keepingCapacity: true)
+                        batch = used
+                    } else {
+                        batch = []
+                        batch.reserveCapacity(DecodingRun.batchSize)
+                    }
                     batchStart = context.inputBytes
                 }
                 if !batch.isEmpty { queue.send(.records(batch)) }
@@ -80,8 +91,10 @@ final class DecodedRecordStream {
             guard let handoff = queue.receive() else { return nil }
             switch handoff {
             case .records(let records):
+                let used = batch
                 batch = records
                 batchIndex = 0
+                if !used.isEmpty { recycled.trySend(used) }
             case .finished(let run):
                 finishedRun = run
             case .failed(let error):

@@ -36,6 +36,12 @@ final class PrefetchingSource: RecordSource {
             items.reserveCapacity(PrefetchingSource.batchRecords)
         }
 
+        /// Empties the batch for reuse, keeping its buffers.
+        mutating func reset() {
+            bytes.removeAll(keepingCapacity: true)
+            items.removeAll(keepingCapacity: true)
+        }
+
         var isFull: Bool {
             bytes.count >= PrefetchingSource.batchBytes || items.count >= PrefetchingSource.batchRecords
         }
@@ -55,6 +61,9 @@ final class PrefetchingSource: RecordSource {
 
     func forEachRecord(_ body: (RawRecord) throws -> Void) throws {
         let queue = HandoffQueue<Handoff>(capacity: Self.queuedBatches)
+        // Read batches go back to the reading thread to be filled again: no allocation per
+        // batch, and no buffer freed on another thread than the one that allocated it.
+        let recycled = HandoffQueue<Batch>(capacity: Self.queuedBatches + 2)
         let handover = Handover(base: base)
         let reader = WorkerThread.start {
             var batch = Batch()
@@ -71,7 +80,12 @@ final class PrefetchingSource: RecordSource {
                     }
                     guard batch.isFull else { return }
                     guard queue.send(.batch(batch)) else { throw ConsumerStopped() }
-                    batch = Batch()
+                    if var used = recycled.tryReceive() {
+                        used.reset()
+                        batch = used
+                    } else {
+                        batch = Batch()
+                    }
                 }
                 if !batch.items.isEmpty { queue.send(.batch(batch)) }
             } catch is ConsumerStopped {
@@ -97,6 +111,7 @@ final class PrefetchingSource: RecordSource {
                             }
                         }
                     }
+                    recycled.trySend(batch)
                 case .failed(let error):
                     throw error
                 }

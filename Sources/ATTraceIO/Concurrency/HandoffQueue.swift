@@ -48,6 +48,31 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Appends `element` if there is room, without waiting; `false` when the queue is full
+    /// or cancelled (the element is then let go by the caller).
+    @discardableResult
+    public func trySend(_ element: Element) -> Bool {
+        lock.withLock {
+            guard count < slots.count && !isCancelled else { return false }
+            slots[(head + count) % slots.count] = element
+            count += 1
+            lock.broadcast()
+            return true
+        }
+    }
+
+    /// The next element if one is queued, without waiting.
+    public func tryReceive() -> Element? {
+        lock.withLock {
+            guard count > 0 else { return nil }
+            let element = slots[head].take()
+            head = (head + 1) % slots.count
+            count -= 1
+            lock.broadcast()
+            return element
+        }
+    }
+
     /// The producer has sent everything.
     public func close() {
         lock.withLock {
