@@ -68,6 +68,26 @@ import Testing
         #expect(out.transactions[1].tx?.bytes == Array("hello".utf8))
     }
 
+    /// A line equal to the one before shares its parse; a line of the same length that
+    /// differs is parsed afresh, and `A/` still repeats the last line.
+    @Test func repeatedCommandLinesAreParsedLikeAnyOther() {
+        var c = Conversation()
+        c.host(0.0, "AT+QSSLRECV=4,1500\r")
+        c.modem(0.01, "\r\n+QSSLRECV: 3\r\nabc\r\nOK\r\n")
+        c.host(0.1, "AT+QSSLRECV=4,1500\r")
+        c.modem(0.11, "\r\n+QSSLRECV: 2\r\nde\r\nOK\r\n")
+        c.host(0.2, "AT+QSSLRECV=5,1500\r")
+        c.modem(0.21, "\r\n+QSSLRECV: 0\r\n\r\nOK\r\n")
+        c.host(0.3, "A/")
+        c.modem(0.31, "\r\n+QSSLRECV: 1\r\nf\r\nOK\r\n")
+        let t = c.decode().transactions
+        #expect(t.map(\.id) == [1, 2, 3, 4])
+        #expect(t.map { $0.commands[0].integer(0) } == [4, 4, 5, nil])
+        #expect(t[2].commandLine == Array("AT+QSSLRECV=5,1500".utf8))
+        #expect(t[3].repeatedLine == Array("AT+QSSLRECV=5,1500".utf8))
+        #expect(t.map { $0.rx?.bytes ?? [] } == [Array("abc".utf8), Array("de".utf8), [], Array("f".utf8)])
+    }
+
     @Test func urcBetweenCommandAndFinalAndAfterPrompt() {
         var c = Conversation()
         c.host(0.0, "AT+COPS?\r")

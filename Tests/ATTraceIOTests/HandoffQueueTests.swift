@@ -49,4 +49,21 @@ import Testing
         #expect(reported == [0, 1, 2])
         #expect(queue.send(99) == false)
     }
+
+    /// The non-blocking pair used to hand used batches back: never waits, refuses when
+    /// full or cancelled, returns `nil` when empty.
+    @Test func trySendAndTryReceiveNeverWait() {
+        let queue = HandoffQueue<Int>(capacity: 2)
+        #expect(queue.tryReceive() == nil)
+        #expect(queue.trySend(1))
+        #expect(queue.trySend(2))
+        #expect(queue.trySend(3) == false)
+        #expect(queue.tryReceive() == 1)
+        #expect(queue.trySend(4))
+        #expect(queue.tryReceive() == 2)
+        #expect(queue.tryReceive() == 4)
+        #expect(queue.tryReceive() == nil)
+        queue.cancel()
+        #expect(queue.trySend(5) == false)
+    }
 }

@@ -25,10 +25,13 @@ final class PrefetchingSource: RecordSource {
     private struct Batch: Sendable {
         var bytes: [UInt8] = []
         var items: [Item] = []
+        /// Events and diagnostics (rare), referred to by index so that an item is plain data
+        /// and iterating the items costs no reference counting.
+        var others: [CaptureRecord] = []
 
         enum Item: Sendable {
             case chunk(time: Timestamp, frame: Int, channel: UInt32, direction: Direction, range: Range<Int>)
-            case other(CaptureRecord)
+            case other(index: Int)
         }
 
         init() {
@@ -40,6 +43,7 @@ final class PrefetchingSource: RecordSource {
         mutating func reset() {
             bytes.removeAll(keepingCapacity: true)
             items.removeAll(keepingCapacity: true)
+            others.removeAll(keepingCapacity: true)
         }
 
         var isFull: Bool {
@@ -76,7 +80,8 @@ final class PrefetchingSource: RecordSource {
                         batch.items.append(.chunk(time: chunk.time, frame: chunk.frame, channel: chunk.channel,
                                                   direction: chunk.direction, range: start..<batch.bytes.count))
                     case .event, .diagnostic:
-                        batch.items.append(.other(raw.copied()))
+                        batch.items.append(.other(index: batch.others.count))
+                        batch.others.append(raw.copied())
                     }
                     guard batch.isFull else { return }
                     guard queue.send(.batch(batch)) else { throw ConsumerStopped() }
@@ -106,8 +111,8 @@ final class PrefetchingSource: RecordSource {
                             case .chunk(let time, let frame, let channel, let direction, let range):
                                 try body(.chunk(ChunkView(time: time, frame: frame, channel: channel, direction: direction,
                                                           bytes: UnsafeRawBufferPointer(rebasing: bytes[range]))))
-                            case .other(let record):
-                                try record.withRawRecord(body)
+                            case .other(let index):
+                                try batch.others[index].withRawRecord(body)
                             }
                         }
                     }

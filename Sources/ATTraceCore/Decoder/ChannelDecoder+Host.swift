@@ -90,7 +90,12 @@ extension ChannelDecoder {
     /// cuts a module payload that lied about its length (§7.8), and records what the
     /// command makes the module send.
     private mutating func startTransaction(leading: Int, lineEnd: Int, total: Int, isRepeat: Bool, nextID: inout Int) {
-        let line = host.array(leading..<lineEnd)
+        // Hosts repeat lines (polls such as `AT+QSSLRECV=0,1500`): a line equal to the last
+        // one shares its bytes and its parse instead of allocating and parsing again.
+        let repeatsLastLine = !isRepeat && lastCommandLine.map {
+            $0.count == lineEnd - leading && host.compare($0[...], at: leading) == .matched
+        } ?? false
+        let line = repeatsLastLine ? lastCommandLine! : host.array(leading..<lineEnd)
         let firstMark = host.mark(at: leading)
         let terminatorMark = host.mark(at: Swift.max(leading, lineEnd - (isRepeat ? 1 : 0)))
         let echoTerminator: UInt8? = isRepeat || lineEnd >= total ? nil : host[lineEnd]
@@ -128,7 +133,7 @@ extension ChannelDecoder {
             commands = [ATCommand(name: "A/", form: .exec)]
             effective = lastCommands ?? commands
         } else {
-            commands = CommandLineParser.parse(line[...])
+            commands = repeatsLastLine ? lastCommands ?? CommandLineParser.parse(line[...]) : CommandLineParser.parse(line[...])
             effective = commands
             lastCommands = commands
             lastCommandLine = line

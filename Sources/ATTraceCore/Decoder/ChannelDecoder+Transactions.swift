@@ -41,7 +41,11 @@ extension ChannelDecoder {
                 }
             }
         }
-        deadlines.observe(done.transaction)
+        // Only SSL commands change deadlines; most transactions are not (one class field
+        // read instead of name comparisons per transaction).
+        if done.transaction.commands.count > 1 || done.spec?.family == .quectelSSL {
+            deadlines.observe(done.transaction)
+        }
         emit(.transaction(done.transaction))
     }
 
