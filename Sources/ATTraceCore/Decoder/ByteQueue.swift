@@ -104,6 +104,13 @@ struct ByteQueue {
         storage[(head + range.lowerBound)..<(head + range.upperBound)]
     }
 
+    /// Calls `body` with the queued bytes in `range` (relative to the head), without copying.
+    func withUnsafeBytes<Result>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        storage.withUnsafeBytes { raw in
+            body(UnsafeRawBufferPointer(rebasing: raw[(head + range.lowerBound)..<(head + range.upperBound)]))
+        }
+    }
+
     func array(_ range: Range<Int>) -> [UInt8] {
         Array(bytes(range))
     }

@@ -90,12 +90,12 @@ extension ChannelDecoder {
     /// cuts a module payload that lied about its length (§7.8), and records what the
     /// command makes the module send.
     private mutating func startTransaction(leading: Int, lineEnd: Int, total: Int, isRepeat: Bool, nextID: inout Int) {
-        // Hosts repeat lines (polls such as `AT+QSSLRECV=0,1500`): a line equal to the last
-        // one shares its bytes and its parse instead of allocating and parsing again.
-        let repeatsLastLine = !isRepeat && lastCommandLine.map {
-            $0.count == lineEnd - leading && host.compare($0[...], at: leading) == .matched
-        } ?? false
-        let line = repeatsLastLine ? lastCommandLine! : host.array(leading..<lineEnd)
+        // Hosts repeat lines (polls such as `AT+QSSLRECV=0,1500`): a recent equal line
+        // shares its bytes and its parse instead of allocating and parsing again.
+        let cached = host.withUnsafeBytes(leading..<lineEnd) { bytes in
+            commandLines.entry(for: bytes) { CommandLineParser.parse($0[...]) }
+        }
+        let line = cached.bytes
         let firstMark = host.mark(at: leading)
         let terminatorMark = host.mark(at: Swift.max(leading, lineEnd - (isRepeat ? 1 : 0)))
         let echoTerminator: UInt8? = isRepeat || lineEnd >= total ? nil : host[lineEnd]
@@ -133,7 +133,7 @@ extension ChannelDecoder {
             commands = [ATCommand(name: "A/", form: .exec)]
             effective = lastCommands ?? commands
         } else {
-            commands = repeatsLastLine ? lastCommands ?? CommandLineParser.parse(line[...]) : CommandLineParser.parse(line[...])
+            commands = cached.value
             effective = commands
             lastCommands = commands
             lastCommandLine = line

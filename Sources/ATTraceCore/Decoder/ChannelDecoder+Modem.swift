@@ -205,7 +205,7 @@ extension ChannelDecoder {
     }
 
     private mutating func appendResponse(at index: Int, contentStart: Int, contentEnd: Int, total: Int) {
-        let text = modem.array(contentStart..<contentEnd)
+        let text = modem.withUnsafeBytes(contentStart..<contentEnd) { moduleLines.bytes($0) }
         let mark = modem.mark(at: contentStart)
         let span = modem.consume(total)
         pending[index].transaction.responses.append(Transaction.Line(text: text, time: mark.time, frame: mark.frame))
@@ -230,7 +230,7 @@ extension ChannelDecoder {
                             message: "result code \(Self.preview(modem.bytes(contentStart..<contentEnd))) with no pending command")
             return
         }
-        let text = modem.array(contentStart..<contentEnd)
+        let text = modem.withUnsafeBytes(contentStart..<contentEnd) { moduleLines.bytes($0) }
         let mark = modem.mark(at: contentStart)
         let id = pending[index].id
 
@@ -281,7 +281,7 @@ extension ChannelDecoder {
     // MARK: - URCs
 
     private mutating func emitURC(name: String, contentStart: Int, contentEnd: Int, total: Int, during: Int?) {
-        let text = modem.array(contentStart..<contentEnd)
+        let text = modem.withUnsafeBytes(contentStart..<contentEnd) { moduleLines.bytes($0) }
         let mark = modem.mark(at: contentStart)
         let span = modem.consume(total)
         let spec = catalog.urc(name)

@@ -24,6 +24,9 @@ struct ChannelDecoder {
     var hostState: HostState = .command
     var modemState: ModemState = .lines
     var dataSession: DataSession?
+    /// Recent command lines with their parse, and recent module lines (LineCache).
+    var commandLines = LineCache<[ATCommand]>()
+    var moduleLines = LineCache<Void>()
     /// The commands of the last line, for `A/`.
     var lastCommands: [ATCommand]?
     var lastCommandLine: [UInt8]?

@@ -72,8 +72,17 @@ struct PayloadBuilder {
     var lastFrame = 0
     var isInferred = false
 
+    /// Room reserved up front for an announced length, at most (a damaged header must not
+    /// reserve megabytes).
+    static let reservationLimit = 64 << 10
+
     init(declaredLength: Int?) {
         self.declaredLength = declaredLength
+        // A payload usually arrives over several records: one allocation instead of a
+        // reallocation and copy at each of them.
+        if let declaredLength, declaredLength > 0 {
+            bytes.reserveCapacity(Swift.min(declaredLength, Self.reservationLimit))
+        }
     }
 
     mutating func append(_ slice: ArraySlice<UInt8>, span: ByteQueue.Span) {

@@ -1,0 +1,55 @@
+@testable import ATTraceCore
+import Testing
+
+/// The cache that lets recurring lines share their bytes and their parse.
+@Suite struct LineCacheTests {
+    private func entry(_ cache: inout LineCache<Int>, _ text: String, derivations: inout Int) -> LineCache<Int>.Entry {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { raw in
+            cache.entry(for: raw) { line in
+                derivations += 1
+                return line.count
+            }
+        }
+    }
+
+    private func storage(_ bytes: [UInt8]) -> UnsafeRawPointer? {
+        bytes.withUnsafeBytes { $0.baseAddress }
+    }
+
+    @Test func anEqualLineSharesBytesAndValue() {
+        var cache = LineCache<Int>()
+        var derivations = 0
+        let first = entry(&cache, "AT+QSSLRECV=4,1500", derivations: &derivations)
+        let second = entry(&cache, "AT+QSSLRECV=4,1500", derivations: &derivations)
+        #expect(derivations == 1)
+        #expect(second.bytes == Array("AT+QSSLRECV=4,1500".utf8))
+        #expect(second.value == 18)
+        #expect(storage(first.bytes) == storage(second.bytes))
+    }
+
+    @Test func differentLinesOfTheSameLengthAreDerivedAgain() {
+        var cache = LineCache<Int>()
+        var derivations = 0
+        let lines = (0..<1_000).map { "AT+QSSLRECV=\($0 % 10),\(1000 + $0)" }
+        for line in lines + lines {
+            let result = entry(&cache, line, derivations: &derivations)
+            #expect(result.bytes == Array(line.utf8))
+        }
+        // Far more distinct lines than slots: most are derived again, never confused.
+        #expect(derivations > 1_000)
+    }
+
+    @Test func longAndEmptyLinesAreNotKept() {
+        var cache = LineCache<Int>()
+        var derivations = 0
+        let long = String(repeating: "x", count: LineCache<Int>.maximumLength + 1)
+        let first = entry(&cache, long, derivations: &derivations)
+        let second = entry(&cache, long, derivations: &derivations)
+        #expect(derivations == 2)
+        #expect(first.bytes == second.bytes)
+        _ = entry(&cache, "", derivations: &derivations)
+        _ = entry(&cache, "", derivations: &derivations)
+        #expect(derivations == 4)
+    }
+}
