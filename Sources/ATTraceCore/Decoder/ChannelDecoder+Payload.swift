@@ -161,12 +161,17 @@ extension ChannelDecoder {
     /// next command was short. It ends at the last final-result line inside it, and the
     /// decoder resynchronises there.
     mutating func cutModemPayloadForHostCommand() {
+        // Called for every command line: the state is tested before anything is copied.
+        switch modemState {
+        case .counted, .download: break
+        case .lines, .followingLine, .data: return
+        }
+        guard let cut = lastFinalResultLine() else { return }
         let payload: ModemPayload
         switch modemState {
         case .counted(let state), .download(let state): payload = state
         case .lines, .followingLine, .data: return
         }
-        guard let cut = lastFinalResultLine() else { return }
         cutModemPayload(payload, at: cut)
         while stepModem() {}
     }

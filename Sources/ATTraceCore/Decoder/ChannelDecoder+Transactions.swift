@@ -41,9 +41,8 @@ extension ChannelDecoder {
                 }
             }
         }
-        // Only SSL commands change deadlines; most transactions are not (one class field
-        // read instead of name comparisons per transaction).
-        if done.transaction.commands.count > 1 || done.spec?.family == .quectelSSL {
+        // Few commands change deadlines: a line of one other command skips the name tests.
+        if done.transaction.commands.count > 1 || deadlineSpecs.contains(where: { $0 === done.spec }) {
             deadlines.observe(done.transaction)
         }
         emit(.transaction(done.transaction))

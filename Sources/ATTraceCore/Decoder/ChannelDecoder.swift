@@ -55,9 +55,14 @@ struct ChannelDecoder {
     /// Data runs longer than this are split into several `data` records.
     static let maximumDataRun = 1 << 20
 
+    /// The specs of the commands ``DeadlineContext`` learns from, compared by identity so
+    /// that the other transactions skip it at the cost of a pointer comparison.
+    let deadlineSpecs: [CommandSpec]
+
     init(channel: UInt32, catalog: CommandCatalog) {
         self.channel = channel
         self.catalog = catalog
+        deadlineSpecs = DeadlineContext.observedCommands.compactMap { catalog.command($0) }
     }
 
     enum HostState {
@@ -82,15 +87,16 @@ struct ChannelDecoder {
         case counted(ModemPayload)
         /// Bytes up to a closing line (`+QFDWL: …`, `OK` + `+QHTTPREAD: …`).
         case download(ModemPayload)
-        /// The line after a URC such as `+CMT: …`.
-        case followingLine(URCRecord)
+        /// The line after a URC such as `+CMT: …` (boxed, as in ``PayloadOwner``).
+        indirect case followingLine(URCRecord)
         case data
     }
 
-    /// Who owns a module payload.
+    /// Who owns a module payload. The URC is boxed: the module state is switched on at
+    /// every step, and an inline URC record would make each of those copies hundreds of bytes.
     enum PayloadOwner {
         case transaction(Int)
-        case urc(URCRecord)
+        indirect case urc(URCRecord)
     }
 
     struct ModemPayload {

@@ -16,6 +16,9 @@ public struct DeadlineContext: Hashable, Sendable {
     /// (reference/catalog.md §1.1: "reboot advised if none within 60 s").
     public static let genericWatchdog = Duration.seconds(60)
 
+    /// The commands ``observe(_:)`` learns from; other transactions change nothing.
+    public static let observedCommands = ["AT+QSSLCFG", "AT+QSSLOPEN"]
+
     public init() {}
 
     public func negotiateTime(context: Int64) -> Int64 {
@@ -59,8 +62,8 @@ public struct DeadlineContext: Hashable, Sendable {
         // Called for every transaction: most are not SSL commands, and the first command
         // usually says so (`AT+QSSL` is the common prefix of both).
         if transaction.commands.count == 1, !Self.isSSLCommand(transaction.name) { return }
-        guard transaction.commands.contains(where: { $0.name == "AT+QSSLCFG" || $0.name == "AT+QSSLOPEN" }) else { return }
-        for command in transaction.commands where command.name == "AT+QSSLCFG" || command.name == "AT+QSSLOPEN" {
+        guard transaction.commands.contains(where: { Self.observedCommands.contains($0.name) }) else { return }
+        for command in transaction.commands where Self.observedCommands.contains(command.name) {
             if command.name == "AT+QSSLOPEN", command.form == .write,
                let context = command.integer(1), let client = command.integer(2) {
                 clientContext[client] = context

@@ -29,18 +29,54 @@ struct LineCache<Value> {
             let bytes = Array(line)
             return Entry(bytes: bytes, value: derive(bytes))
         }
-        // FNV-1a, folded: cheap on short lines and spreads the lines of one dialect.
-        var hash: UInt32 = 2_166_136_261
-        for byte in line { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        let slot = Int(truncatingIfNeeded: hash ^ (hash >> 16)) & (Self.slotCount - 1)
+        let slot = Int(truncatingIfNeeded: Self.hash(line)) & (Self.slotCount - 1)
         if let cached = slots[slot], cached.bytes.count == line.count,
-           cached.bytes.withUnsafeBytes({ $0.elementsEqual(line) }) {
+           cached.bytes.withUnsafeBytes({ Self.equal($0, line) }) {
             return cached
         }
         let bytes = Array(line)
         let entry = Entry(bytes: bytes, value: derive(bytes))
         slots[slot] = entry
         return entry
+    }
+}
+
+extension LineCache {
+    /// FNV-1a over eight bytes at a time, folded: a lookup must cost far less than the
+    /// allocation it saves.
+    static func hash(_ line: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        var offset = 0
+        while offset + 8 <= line.count {
+            hash = (hash ^ line.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x100_0000_01B3
+            hash ^= hash >> 29
+            offset += 8
+        }
+        var tail = UInt64(line.count) << 56
+        var shift: UInt64 = 0
+        while offset < line.count {
+            tail |= UInt64(line[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        hash = (hash ^ tail) &* 0x100_0000_01B3
+        return hash ^ (hash >> 32)
+    }
+
+    /// Byte equality of two buffers of the same length, eight bytes at a time.
+    static func equal(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var offset = 0
+        while offset + 8 <= lhs.count {
+            if lhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != rhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+            offset += 8
+        }
+        while offset < lhs.count {
+            if lhs[offset] != rhs[offset] { return false }
+            offset += 1
+        }
+        return true
     }
 }
 
