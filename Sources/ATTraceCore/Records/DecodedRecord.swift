@@ -1,15 +1,17 @@
 /// One output object of the decoder (product.md §2.1). Records are produced as soon as
 /// they are complete, so a transaction follows the URCs that arrived while it was pending.
 public enum DecodedRecord: Hashable, Sendable {
-    // A transaction is one reference already (copy-on-write storage); a URC is boxed, as
-    // records are handed on by value several times (decoder → output → consumer).
+    // Records are handed on by value several times (decoder → output → batch → consumer →
+    // reordering): a transaction is one reference already (copy-on-write storage) and every
+    // other case is boxed, so a record is one reference wide and a copy is one retain
+    // instead of copying a couple of hundred bytes (a mode switch is that large).
     case transaction(Transaction)
     indirect case urc(URCRecord)
-    case data(DataRun)
-    case mode(ModeSwitch)
-    case event(RecorderEvent)
-    case diagnostic(Diagnostic)
-    /// The CMUX layer of a channel (rare; boxed to keep the other cases small).
+    indirect case data(DataRun)
+    indirect case mode(ModeSwitch)
+    indirect case event(RecorderEvent)
+    indirect case diagnostic(Diagnostic)
+    /// The CMUX layer of a channel.
     indirect case multiplexer(MultiplexerRecord)
 
     /// The time the record is sorted by: a transaction's start, otherwise its time.
