@@ -5,6 +5,9 @@
 public struct CommandCatalog: Sendable {
     public private(set) var commands: [String: CommandSpec]
     public private(set) var urcs: [String: URCSpec]
+    /// The same tables for the decoder's lookups (``NameTable``: no SipHash per line).
+    private let commandTable: NameTable<CommandSpec>
+    private let urcTable: NameTable<URCSpec>
 
     public init(commands: [CommandSpec], urcs: [URCSpec]) {
         var table: [String: CommandSpec] = [:]
@@ -13,6 +16,8 @@ public struct CommandCatalog: Sendable {
         for spec in urcs { urcTable[spec.name] = spec }
         self.commands = table
         self.urcs = urcTable
+        commandTable = NameTable(table.map { (name: $0.key, value: $0.value) })
+        self.urcTable = NameTable(urcTable.map { (name: $0.key, value: $0.value) })
     }
 
     /// Every table the project ships.
@@ -31,7 +36,7 @@ public struct CommandCatalog: Sendable {
     /// The spec for a canonical command name; S-registers without an entry of their own
     /// share a generic one.
     public func command(_ name: String) -> CommandSpec? {
-        if let spec = commands[name] { return spec }
+        if let spec = commandTable[name] { return spec }
         if name.hasPrefix("ATS"), name.count > 3, name.dropFirst(3).allSatisfy(\.isNumber) {
             return CommandSpec(name, "S-register \(name.dropFirst(3))", family: .v250, forms: [.read, .write, .test],
                                time: .milliseconds(300), source: "V.250 §6.2; catalog.md §3.1",
@@ -41,6 +46,6 @@ public struct CommandCatalog: Sendable {
     }
 
     public func urc(_ name: String) -> URCSpec? {
-        urcs[name]
+        urcTable[name]
     }
 }
