@@ -25,6 +25,11 @@ public struct Analyzer: Sendable {
     var unexplainedError: (finding: Finding, transaction: Int)?
     var hasSeenTransaction = false
     var reportedUnknownCommands: Set<String> = []
+    /// Findings reported so far (before `--rules` filtering): a check that leaves it
+    /// unchanged found nothing.
+    var reportCount = 0
+    /// Command lines whose syntax check found nothing (``CleanLineMemo``).
+    var cleanCommandLines = CleanLineMemo()
     /// The state an SSL client had before an `AT+QSSLOPEN`, restored if the open is refused.
     var openAttempts: [Int: (Int64, SSLClient?)] = [:]
     /// The latest command sent: a restart it asked for (`AT+QPOWD`, `AT+CFUN=1,1`) is expected.
@@ -192,6 +197,7 @@ public struct Analyzer: Sendable {
     // MARK: - Output
 
     mutating func report(_ finding: Finding) {
+        reportCount += 1
         if let enabledRules, !enabledRules.contains(finding.rule) { return }
         findings.append(finding)
     }

@@ -219,6 +219,23 @@ import ATTraceCore
             """, [])
     }
 
+    /// A repeated line is checked like the first (the analyzer skips only lines it found
+    /// clean): every repeat of a faulty line is reported, a clean one never.
+    @Test func repeatedLinesAreCheckedEveryTime() throws {
+        try Self.check("""
+            0.000 > AT+QSSLCFG="negotiatetime",1,5<CR>
+            0.020 < <CR><LF>OK<CR><LF>
+            1.000 > AT+QSSLCFG="negotiatetime",1,5<CR>
+            1.020 < <CR><LF>OK<CR><LF>
+            2.000 > AT+QSSLCFG="negotiatetime",1,20<CR>
+            2.020 < <CR><LF>OK<CR><LF>
+            3.000 > AT+QSSLCFG="negotiatetime",1,20<CR>
+            3.020 < <CR><LF>OK<CR><LF>
+            4.000 > AT+QSSLCFG="negotiatetime",1,5<CR>
+            4.020 < <CR><LF>OK<CR><LF>
+            """, ["at.param-range:error", "at.param-range:error", "at.param-range:error"])
+    }
+
     @Test func missingParameter() throws {
         try Self.check("""
             0.000 > AT+QSSLOPEN=1,1<CR>

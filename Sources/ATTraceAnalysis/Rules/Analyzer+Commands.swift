@@ -15,8 +15,14 @@ extension Analyzer {
             report(.atPipelined, "\(t.commandText) was sent while #\(earlier) still waited for its final result; "
                    + "answers are matched to commands oldest first, so a slow or lost answer shifts them", at: t)
         }
-        for command in t.commands {
-            checkCommandSyntax(command, in: t)
+        // The syntax of a line depends on its bytes alone: a line already found clean is
+        // not checked again (hosts repeat their lines).
+        if !cleanCommandLines.contains(t.commandLine) {
+            let reportsBefore = reportCount
+            for command in t.commands {
+                checkCommandSyntax(command, in: t)
+            }
+            if reportCount == reportsBefore { cleanCommandLines.insert(t.commandLine) }
         }
         for command in t.commands {
             switch command.name {

@@ -182,12 +182,20 @@ extension ChannelDecoder {
     private static func responseBelongs(prefix: String, to transaction: PendingTransaction,
                                         catalog: CommandCatalog) -> Bool {
         let commands = transaction.effectiveCommands
-        for command in commands {
-            // `AT+QSSLRECV` owns `+QSSLRECV:` (bytes compared: `hasSuffix` is Unicode-aware and slow).
-            if command.name.utf8.count == prefix.utf8.count + 2, command.name.utf8.dropFirst(2).elementsEqual(prefix.utf8) {
-                return true
+        var prefix = prefix
+        let owned = prefix.withUTF8 { prefixBytes in
+            commands.contains { command in
+                // `AT+QSSLRECV` owns `+QSSLRECV:` (bytes compared: `hasSuffix` is Unicode-aware
+                // and slow, and so is comparing the UTF-8 views element by element).
+                var name = command.name
+                return name.withUTF8 { nameBytes in
+                    nameBytes.count == prefixBytes.count + 2
+                        && UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(nameBytes)[2...])
+                            .elementsEqual(UnsafeRawBufferPointer(prefixBytes))
+                }
             }
         }
+        if owned { return true }
         // Prefixes the catalog lists for the command (the usual single command's spec is
         // already at hand).
         if commands.count == 1 {

@@ -59,9 +59,8 @@ public struct DeadlineContext: Hashable, Sendable {
     /// Learns from a finished transaction: `AT+QSSLCFG` writes answered `OK`, `+QSSLCFG:`
     /// query answers, and `AT+QSSLOPEN`.
     public mutating func observe(_ transaction: Transaction) {
-        // Called for every transaction: most are not SSL commands, and the first command
-        // usually says so (`AT+QSSL` is the common prefix of both).
-        if transaction.commands.count == 1, !Self.isSSLCommand(transaction.name) { return }
+        // Called for every transaction: a line of one command is usually not one of these.
+        if transaction.commands.count == 1, !Self.observedCommands.contains(transaction.name) { return }
         guard transaction.commands.contains(where: { Self.observedCommands.contains($0.name) }) else { return }
         for command in transaction.commands where Self.observedCommands.contains(command.name) {
             if command.name == "AT+QSSLOPEN", command.form == .write,
@@ -80,19 +79,6 @@ public struct DeadlineContext: Hashable, Sendable {
                   let context = parsed.integer(1), let value = parsed.integer(2) else { continue }
             record(keyword: keyword, context: context, value: value)
         }
-    }
-
-    /// `true` for names starting with `AT+QSSL`, compared byte by byte (the generic
-    /// `starts(with:)` on a UTF-8 view costs more than the rest of `observe`).
-    private static func isSSLCommand(_ name: String) -> Bool {
-        let prefix: StaticString = "AT+QSSL"
-        var offset = 0
-        for byte in name.utf8 {
-            if offset == prefix.utf8CodeUnitCount { return true }
-            if byte != prefix.utf8Start[offset] { return false }
-            offset += 1
-        }
-        return offset == prefix.utf8CodeUnitCount
     }
 
     private mutating func record(keyword: String, context: Int64, value: Int64) {
