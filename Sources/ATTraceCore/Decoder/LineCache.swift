@@ -7,7 +7,7 @@
 /// there, so memory is bounded and a lookup is one hash and one comparison. Sharing is
 /// invisible to users: arrays are values.
 struct LineCache<Value> {
-    static var slotCount: Int { 256 }
+    static var slotCount: Int { 1024 }
     /// Longer lines are rarely repeated exactly; they are not cached.
     static var maximumLength: Int { 96 }
 
