@@ -68,8 +68,8 @@ import Testing
         #expect(out.transactions[1].tx?.bytes == Array("hello".utf8))
     }
 
-    /// A line equal to the one before shares its parse; a line of the same length that
-    /// differs is parsed afresh, and `A/` still repeats the last line.
+    /// A recurring line shares its bytes and parse (the decoder's line cache); a line of
+    /// the same length that differs is parsed afresh, and `A/` still repeats the last line.
     @Test func repeatedCommandLinesAreParsedLikeAnyOther() {
         var c = Conversation()
         c.host(0.0, "AT+QSSLRECV=4,1500\r")

@@ -26,11 +26,7 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
     public func send(_ element: Element) -> Bool {
         lock.withLock {
             while count == slots.count && !isCancelled { lock.wait() }
-            guard !isCancelled else { return false }
-            slots[(head + count) % slots.count] = element
-            count += 1
-            lock.broadcast()
-            return true
+            return enqueueLocked(element)
         }
     }
 
@@ -39,12 +35,7 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
     public func receive() -> Element? {
         lock.withLock {
             while count == 0 && !isClosed { lock.wait() }
-            guard count > 0 else { return nil }
-            let element = slots[head].take()
-            head = (head + 1) % slots.count
-            count -= 1
-            lock.broadcast()
-            return element
+            return dequeueLocked()
         }
     }
 
@@ -52,25 +43,31 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
     /// or cancelled (the element is then let go by the caller).
     @discardableResult
     public func trySend(_ element: Element) -> Bool {
-        lock.withLock {
-            guard count < slots.count && !isCancelled else { return false }
-            slots[(head + count) % slots.count] = element
-            count += 1
-            lock.broadcast()
-            return true
-        }
+        lock.withLock { count < slots.count && enqueueLocked(element) }
     }
 
     /// The next element if one is queued, without waiting.
     public func tryReceive() -> Element? {
-        lock.withLock {
-            guard count > 0 else { return nil }
-            let element = slots[head].take()
-            head = (head + 1) % slots.count
-            count -= 1
-            lock.broadcast()
-            return element
-        }
+        lock.withLock { dequeueLocked() }
+    }
+
+    /// Stores `element` unless the consumer cancelled; the lock is held and there is room.
+    private func enqueueLocked(_ element: Element) -> Bool {
+        guard !isCancelled else { return false }
+        slots[(head + count) % slots.count] = element
+        count += 1
+        lock.broadcast()
+        return true
+    }
+
+    /// Takes the oldest element, if any; the lock is held.
+    private func dequeueLocked() -> Element? {
+        guard count > 0 else { return nil }
+        let element = slots[head].take()
+        head = (head + 1) % slots.count
+        count -= 1
+        lock.broadcast()
+        return element
     }
 
     /// The producer has sent everything.
