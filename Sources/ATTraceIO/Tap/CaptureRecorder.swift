@@ -19,7 +19,10 @@ import ATTraceCore
 ///   burst do not wait for the next one.
 /// - Rotation (`tcpdump -C/-G/-W`): a part ends with a `stop` event (`"reason":"rotate"`)
 ///   and the next one starts with the session's `start` event plus `part` and `previous`,
-///   so that every part decodes on its own.
+///   so that every part decodes on its own. If the next part cannot be opened (disk full,
+///   directory gone), the tap keeps forwarding: the error is reported once, records are
+///   counted as lost, opening is retried once a second, and the part that finally opens
+///   starts with a `capture_lost` event.
 public final class CaptureRecorder: @unchecked Sendable {
     /// Called on the writer thread after each record is written, with its frame number in
     /// the current file (the live `--decode` view).
@@ -44,6 +47,16 @@ public final class CaptureRecorder: @unchecked Sendable {
     private var partOpenedAt: Int64
     private var sessionStart: RecorderEvent?
     private var partCounters: [Direction: DirectionCounters] = [:]
+    /// Opening the next part failed: records are lost (and counted) until a retry, at most
+    /// once per ``reopenInterval``, opens it.
+    private var isWithoutPart = false
+    private var reopenAt: Int64 = 0
+    private var unwrittenRecords = 0
+    private var unwrittenBytes = 0
+    /// Records lost while no part was open, already reported in a later part.
+    private var lostWhileWithoutPart = (records: 0, bytes: 0)
+    /// How long to wait before trying again to open a part that failed to open.
+    static let reopenInterval: Int64 = 1_000_000_000
     private var hasUnsyncedRecords = false
 
     // I/O thread only.
@@ -186,8 +199,11 @@ public final class CaptureRecorder: @unchecked Sendable {
         }
         thread = nil
         let (failure, written) = state.withLock { (firstFailure, writtenRecords) }
-        return Summary(recordsWritten: written, lostRecords: lostRecords, lostBytes: lostBytes,
-                       failure: failure, lastPath: writer.name)
+        // The writer thread has been joined: its counters are final.
+        let unwritten = (records: lostWhileWithoutPart.records + unwrittenRecords,
+                         bytes: lostWhileWithoutPart.bytes + unwrittenBytes)
+        return Summary(recordsWritten: written, lostRecords: lostRecords + unwritten.records,
+                       lostBytes: lostBytes + unwritten.bytes, failure: failure, lastPath: writer.name)
     }
 
     /// The first write error so far (any thread).
@@ -209,7 +225,7 @@ public final class CaptureRecorder: @unchecked Sendable {
             case .element(let record):
                 write(record)
             case .timedOut:
-                if hasUnsyncedRecords {
+                if hasUnsyncedRecords && !isWithoutPart {
                     perform { () throws(CaptureError) in try writer.synchronize() }
                     hasUnsyncedRecords = false
                 }
@@ -217,7 +233,9 @@ public final class CaptureRecorder: @unchecked Sendable {
                 break loop
             }
         }
-        perform { () throws(CaptureError) in try writer.close() }
+        if !isWithoutPart {
+            perform { () throws(CaptureError) in try writer.close() }
+        }
     }
 
     private func write(_ record: TapRecord) {
@@ -225,6 +243,11 @@ public final class CaptureRecorder: @unchecked Sendable {
             sessionStart = event
         } else if isRotationDue() {
             rotate(at: record.time)
+        }
+        if isWithoutPart {
+            unwrittenRecords += 1
+            if case .chunk(let chunk) = record { unwrittenBytes += chunk.bytes.count }
+            return
         }
         let frame = writer.existingRecordCount + writer.recordsWritten + 1
         let syncsBefore = writer.syncsPerformed
@@ -261,6 +284,7 @@ public final class CaptureRecorder: @unchecked Sendable {
     }
 
     private func isRotationDue() -> Bool {
+        if isWithoutPart { return SystemCalls.monotonicNanoseconds() >= reopenAt }
         guard writer.recordsWritten > 0 else { return false }
         if let bytes = output.rotateBytes, writer.fileBytesWritten >= bytes { return true }
         if let seconds = output.rotateSeconds,
@@ -278,15 +302,21 @@ public final class CaptureRecorder: @unchecked Sendable {
         for direction in [Direction.host, .modem] {
             stopFields.append((direction.name, (partCounters[direction] ?? DirectionCounters()).jsonObject))
         }
-        perform { () throws(CaptureError) in try writer.write(RecorderEvent.tap("stop", at: time, stopFields)) }
-        perform { () throws(CaptureError) in try writer.close() }
+        if !isWithoutPart {
+            perform { () throws(CaptureError) in try writer.write(RecorderEvent.tap("stop", at: time, stopFields)) }
+            perform { () throws(CaptureError) in try writer.close() }
+        }
         do {
             writer = try CaptureWriter(path: nextPath, syncPolicy: output.syncPolicy)
         } catch {
-            // Keep writing to nothing rather than stop the tap; the failure is reported.
+            // Keep forwarding rather than stop the tap: the failure is reported, records are
+            // counted as lost, and the part is tried again later (not at every record).
             perform { () throws(CaptureError) in throw error }
+            isWithoutPart = true
+            reopenAt = SystemCalls.monotonicNanoseconds() + Self.reopenInterval
             return
         }
+        isWithoutPart = false
         partNumber = nextNumber
         partOpenedAt = SystemCalls.monotonicNanoseconds()
         partCounters = [:]
@@ -295,6 +325,18 @@ public final class CaptureRecorder: @unchecked Sendable {
             fields.append(("part", .integer(Int64(partNumber))))
             fields.append(("previous", .string(previous)))
             perform { () throws(CaptureError) in try writer.write(RecorderEvent(time: time, frame: 0, fields: fields)) }
+        }
+        if unwrittenRecords > 0 {
+            let lost = RecorderEvent.tap("capture_lost", at: time, [
+                ("records", .integer(Int64(unwrittenRecords))),
+                ("bytes", .integer(Int64(unwrittenBytes))),
+                ("reason", .string("no capture part could be opened")),
+            ])
+            perform { () throws(CaptureError) in try writer.write(lost) }
+            lostWhileWithoutPart.records += unwrittenRecords
+            lostWhileWithoutPart.bytes += unwrittenBytes
+            unwrittenRecords = 0
+            unwrittenBytes = 0
         }
         removeOldParts()
     }

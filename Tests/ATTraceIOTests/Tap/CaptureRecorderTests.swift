@@ -83,6 +83,34 @@ import Testing
         #expect(middle.events.last?["reason"] == .string("rotate"))
     }
 
+    /// A part that cannot be opened does not stop the tap: the first part is complete, the
+    /// error is reported once, and every record after it is counted as lost.
+    @Test func aPartThatCannotBeOpenedCountsTheRecordsAsLost() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let parts = directory.file("parts")
+        try FileManager.default.createDirectory(atPath: parts, withIntermediateDirectories: false)
+        let output = CaptureOutput(path: parts + "/cap.pcap", syncPolicy: .never, rotateBytes: 200)
+        let recorder = try CaptureRecorder(output: output)
+        recorder.submit(.event(.tap("start", at: Timestamp(seconds: 1_800_000_000))))
+        for index in 1...20 { recorder.submit(chunk("AT+CSQ\r", .host, index)) }
+        // The first part stays open; the directory for the next ones is gone.
+        let first = recorder.firstPath
+        let kept = directory.file("first.pcap")
+        try FileManager.default.moveItem(atPath: first, toPath: kept)
+        try FileManager.default.removeItem(atPath: parts)
+        try recorder.start()
+        let summary = recorder.finish()
+        #expect(summary.failure != nil)
+        let records = try CaptureFiles.readAll(kept)
+        #expect(records.diagnostics.isEmpty)
+        #expect(records.events.map(\.name) == ["start", "stop"])
+        let written = records.bytes(.host).count / 7
+        #expect(written > 0 && written < 20)
+        #expect(summary.lostRecords == 20 - written)
+        #expect(summary.lostBytes == (20 - written) * 7)
+    }
+
     @Test func appendingCutsATornTailAndKeepsTimeOrder() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
