@@ -76,7 +76,7 @@ struct CaptureProxyCommand: ParsableCommand {
             if !holders.isEmpty {
                 warnings.append("\(device) is also open in \(holders.joined(separator: ", ")) (ModemManager? see Docs/Capture.md)")
             }
-            return CaptureSession.Tap(run: { tap.run() }, warnings: warnings,
+            return CaptureSession.Tap(run: { tap.run() }, abandon: { tap.abandon() }, warnings: warnings,
                                       notice: "relaying \(device) ⇄ \(link) (\(tap.slavePath)), recording to \(recorder.firstPath)")
         }
     }

@@ -14,6 +14,8 @@ enum CaptureSession {
     /// A tap ready to run: `run` returns the stop reason.
     struct Tap {
         var run: () -> String
+        /// Undoes the tap's set-up when the session cannot start after it was built.
+        var abandon: () -> Void = {}
         /// Lines to show on stderr once the tap is running (warnings always, the notice
         /// only on a terminal).
         var warnings: [String] = []
@@ -34,15 +36,25 @@ enum CaptureSession {
         }
         // Installed before the tap exists: a signal during setup stops it at its first turn.
         control.installSignalHandlers()
+        // A session that cannot start leaves no new file behind, and no device changed.
+        func giveUp(_ error: TapError, abandoning tap: Tap? = nil) -> CommandFailure {
+            tap?.abandon()
+            _ = recorder.finish()
+            if !output.append && !output.rotates { unlink(recorder.firstPath) }
+            return CommandFailure(error.description)
+        }
         let tap: Tap
         do {
             tap = try makeTap(recorder, control)
+        } catch {
+            throw giveUp(error)
+        }
+        do {
             try recorder.start()
             try view?.start()
         } catch {
-            _ = recorder.finish()
-            if !output.append && !output.rotates { unlink(recorder.firstPath) }
-            throw CommandFailure(error.description)
+            // The device was configured and the link created: they are given back.
+            throw giveUp(error, abandoning: tap)
         }
         for warning in tap.warnings {
             StandardStreams.writeError("attrace: warning: \(warning)\n")

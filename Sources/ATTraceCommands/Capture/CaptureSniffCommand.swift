@@ -67,7 +67,7 @@ struct CaptureSniffCommand: ParsableCommand {
         configuration.extraStartFields = output.startFields
         try CaptureSession.run(output, timeStyle: time) { recorder, control throws(TapError) in
             let tap = try SniffTap(configuration: configuration, recorder: recorder, control: control)
-            return CaptureSession.Tap(run: { tap.run() }, warnings: tap.warnings,
+            return CaptureSession.Tap(run: { tap.run() }, abandon: { tap.abandon() }, warnings: tap.warnings,
                                       notice: "listening on \(inputs.map(\.path).joined(separator: " and ")), recording to \(recorder.firstPath)")
         }
     }

@@ -160,6 +160,20 @@ public final class ProxyTap: @unchecked Sendable {
         readBuffer.deallocate()
     }
 
+    /// Undoes the set-up without relaying (the session could not start, e.g. the writer
+    /// thread could not be created): the device gets its settings back and is closed, and
+    /// the link and the pty go away. Nothing is recorded.
+    public func abandon() {
+        if let device {
+            device.restore()
+            device.close()
+            self.device = nil
+        }
+        link.remove()
+        watcher.close()
+        pseudoTerminal.close()
+    }
+
     /// How many times the I/O loop has woken up so far (any thread): a closed application
     /// must not make it spin on `POLLHUP` (capture.md §2.4).
     public var wakeups: Int {

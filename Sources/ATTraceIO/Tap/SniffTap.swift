@@ -110,6 +110,20 @@ public final class SniffTap: @unchecked Sendable {
         readBuffer.deallocate()
     }
 
+    /// Undoes the set-up without sniffing (the session could not start, e.g. the writer
+    /// thread could not be created): every input gets its settings back and is closed.
+    public func abandon() {
+        releaseDevices()
+    }
+
+    private func releaseDevices() {
+        for input in inputs {
+            input.device?.restore()
+            input.device?.close()
+            input.device = nil
+        }
+    }
+
     /// Raw, receiver on, modem lines ignored, no hang-up on close, the line's speed and
     /// character format, optionally error marking.
     private static func configure(_ device: SerialDevice, _ configuration: SniffConfiguration) throws(TapError) -> TerminalSettings {
@@ -168,11 +182,7 @@ public final class SniffTap: @unchecked Sendable {
                 }
             }
         }
-        for input in inputs {
-            input.device?.restore()
-            input.device?.close()
-            input.device = nil
-        }
+        releaseDevices()
         var fields: [(key: String, value: JSONValue)] = [("reason", .string(reason))]
         for input in inputs {
             fields.append((input.direction.name, input.counters.jsonObject))
