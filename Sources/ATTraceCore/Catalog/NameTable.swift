@@ -35,11 +35,8 @@ struct NameTable<Value: Sendable>: Sendable {
 
     /// FNV-1a over the UTF-8 bytes, folded.
     private static func hash(_ name: String) -> Int {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         var name = name
-        name.withUTF8 { bytes in
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        }
+        let hash = name.withUTF8 { FNV1a64.hash($0) }
         return Int(truncatingIfNeeded: hash ^ (hash >> 29))
     }
 }

@@ -42,13 +42,13 @@ struct LineCache<Value> {
 }
 
 extension LineCache {
-    /// FNV-1a over eight bytes at a time, folded: a lookup must cost far less than the
-    /// allocation it saves.
+    /// FNV-1a's scheme over eight bytes at a time, folded (``FNV1a64`` goes byte by byte): a
+    /// lookup must cost far less than the allocation it saves.
     static func hash(_ line: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        var hash = FNV1a64.offsetBasis
         var offset = 0
         while offset + 8 <= line.count {
-            hash = (hash ^ line.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x100_0000_01B3
+            hash = (hash ^ line.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* FNV1a64.prime
             hash ^= hash >> 29
             offset += 8
         }
@@ -59,7 +59,7 @@ extension LineCache {
             shift += 8
             offset += 1
         }
-        hash = (hash ^ tail) &* 0x100_0000_01B3
+        hash = (hash ^ tail) &* FNV1a64.prime
         return hash ^ (hash >> 32)
     }
 

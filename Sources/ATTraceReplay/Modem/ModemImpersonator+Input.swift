@@ -159,9 +159,7 @@ extension ModemImpersonator {
     }
 
     static func describe(_ bytes: [UInt8], end: Payload.End) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        let digits = String(hash, radix: 16)
+        let digits = String(FNV1a64.hash(bytes), radix: 16)
         let suffix = end == .count ? "" : " + \(end.rawValue)"
         return "\(bytes.count) bytes (fnv1a \(String(repeating: "0", count: 16 - digits.count) + digits))\(suffix)"
     }

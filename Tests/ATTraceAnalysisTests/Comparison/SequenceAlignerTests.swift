@@ -1,5 +1,6 @@
 import Testing
 import ATTraceAnalysis
+import ATTraceCore
 import ATTraceSimulation
 
 /// The windowed aligner of `attrace diff` (Docs/Diff.md "Alignment"): insertions, deletions,
