@@ -22,7 +22,7 @@ extension HostDriver {
                     cursor += 1
                 }
                 phase = .idle(readyAt: now)
-            case .urcs(let deadline, _):
+            case .urcs(let deadline):
                 guard now >= deadline else { return .wait(until: deadline) }
                 phase = .idle(readyAt: now.adding(timing.delay(recording.steps[cursor - 1].pauseAfter)))
             case .data(var session):
@@ -163,7 +163,7 @@ extension HostDriver {
             }
             deadline = max(deadline, sent.adding(wait))
         }
-        phase = .urcs(deadline: deadline, pauseFrom: time)
+        phase = .urcs(deadline: deadline)
     }
 
     /// Whether every URC of the step has arrived live (by name).

@@ -50,7 +50,7 @@ public struct HostDriver: ReplayParty {
         /// A command or payload was sent; its answer is awaited.
         case answer(AnswerWait)
         /// The answer came; the URCs the recorded host saw are awaited.
-        case urcs(deadline: Timestamp, pauseFrom: Timestamp)
+        case urcs(deadline: Timestamp)
         /// Data mode: recorded host data goes out at these times.
         case data(DataSession)
         /// `+++` was sent; the module's `OK` is awaited.
