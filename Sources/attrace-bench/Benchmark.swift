@@ -57,9 +57,13 @@ struct Benchmark: ParsableCommand {
     @Option(help: ArgumentHelp("Time the decoder and the analyzer in process over this capture (best of 5).", valueName: "capture"))
     var stages: String?
 
+    /// `--stages` repetitions; 1 suits instruction counting (`valgrind --tool=callgrind`).
+    @Option(help: .hidden)
+    var repetitions = 5
+
     mutating func run() throws {
         if let stages {
-            try StageTimer.run(path: stages, repetitions: 5)
+            try StageTimer.run(path: stages, repetitions: repetitions)
             return
         }
         if let loop {
