@@ -32,8 +32,9 @@ public struct Analyzer: Sendable {
     var cleanCommandLines = CleanLineMemo()
     /// The state an SSL client had before an `AT+QSSLOPEN`, restored if the open is refused.
     var openAttempts: [Int: (Int64, SSLClient?)] = [:]
-    /// The latest command sent: a restart it asked for (`AT+QPOWD`, `AT+CFUN=1,1`) is expected.
-    var lastCommand: ATCommand?
+    /// The latest transaction sent: a restart its last command asked for (`AT+QPOWD`,
+    /// `AT+CFUN=1,1`) is expected.
+    var lastTransaction: Transaction?
     /// Final-result times of recent transactions: a pipelined command's response time runs
     /// from the previous command's answer, when the module could start on it.
     var recentFinals = RecentFinals()

@@ -30,28 +30,27 @@ enum StageTimer {
                     decodeOnly: Bool = getenv("ATTRACE_BENCH_DECODE_ONLY") != nil) throws {
         let only = getenv("ATTRACE_BENCH_STAGE").map { String(cString: $0) }
         let reader = try CaptureReader(path: path)
-        var records: [CaptureRecord] = []
-        var bytes = 0
+        var records = Records()
         while let record = reader.next() {
-            if case .chunk(let chunk) = record { bytes += chunk.bytes.count }
             records.append(record)
         }
-        print("records: \(records.count), serial bytes: \(bytes)")
+        let bytes = records.bytes.count
+        print("records: \(records.items.count), serial bytes: \(bytes)")
         var bestDecode = Double.infinity
         var bestAnalyze = Double.infinity
         var bestText = Double.infinity
         var bestJSON = Double.infinity
         var textBytes = 0
         var jsonBytes = 0
-        let origin = records.first?.time
+        let origin = records.origin
         var produced = 0
         var findings = 0
         for _ in 0..<repetitions {
             var started = Self.now()
             var decoder = ATStreamDecoder()
             produced = 0
-            for record in records {
-                decoder.feed(record)
+            records.forEach { record in
+                record(&decoder)
                 while decoder.nextRecord() != nil { produced += 1 }
             }
             decoder.finish()
@@ -74,19 +73,19 @@ enum StageTimer {
             decoder = ATStreamDecoder()
             var analyzer = Analyzer()
             findings = 0
-            for record in records {
-                decoder.feed(record)
-                guard decoder.hasRecords else { continue }
+            records.forEach { record in
+                record(&decoder)
+                guard decoder.hasRecords else { return }
                 let watermark = decoder.watermark
                 while let decoded = decoder.nextRecord() {
                     analyzer.consume(decoded, watermark: watermark)
                 }
-                while analyzer.nextFinding() != nil { findings += 1 }
+                while let _ = analyzer.nextFinding() { findings += 1 }
             }
             decoder.finish()
             while let decoded = decoder.nextRecord() { analyzer.consume(decoded, watermark: nil) }
             analyzer.finish(endTime: nil)
-            while analyzer.nextFinding() != nil { findings += 1 }
+            while let _ = analyzer.nextFinding() { findings += 1 }
             bestAnalyze = min(bestAnalyze, Self.now() - started)
         }
         let megabytes = Double(bytes) / 1e6
@@ -104,14 +103,14 @@ enum StageTimer {
 
     /// Decodes `records` and formats them as `attrace decode` does, into a writer whose
     /// blocks are counted and dropped; returns the number of bytes written.
-    private static func decodeAndFormat(_ records: [CaptureRecord], origin: Timestamp?, json: Bool) -> Int {
+    private static func decodeAndFormat(_ records: Records, origin: Timestamp?, json: Bool) -> Int {
         var written = 0
         var out = ByteWriter { written += $0.count }
         var output = DecodeOutput(json: json)
         var decoder = ATStreamDecoder()
-        for record in records {
-            decoder.feed(record)
-            guard decoder.hasRecords else { continue }
+        records.forEach { record in
+            record(&decoder)
+            guard decoder.hasRecords else { return }
             let watermark = output.needsWatermark ? decoder.watermark : nil
             while let decoded = decoder.nextRecord() {
                 output.consume(decoded, origin: origin, watermark: watermark, to: &out)
@@ -122,5 +121,49 @@ enum StageTimer {
         output.finish(to: &out)
         out.flush()
         return written
+    }
+
+    /// A capture in memory as the decoding pipeline hands it to the decoder: serial bytes in
+    /// one buffer, fed by pointer (``PrefetchingSource``), so that the timings are the
+    /// decoder's and not those of copying records.
+    struct Records {
+        var bytes: [UInt8] = []
+        var items: [Item] = []
+        var others: [CaptureRecord] = []
+        var origin: Timestamp?
+
+        enum Item {
+            case chunk(time: Timestamp, frame: Int, channel: UInt32, direction: Direction, range: Range<Int>)
+            case other(Int)
+        }
+
+        mutating func append(_ record: CaptureRecord) {
+            if origin == nil { origin = record.time }
+            switch record {
+            case .chunk(let chunk):
+                let start = bytes.count
+                bytes += chunk.bytes
+                items.append(.chunk(time: chunk.time, frame: chunk.frame, channel: chunk.channel,
+                                    direction: chunk.direction, range: start..<bytes.count))
+            case .event, .diagnostic:
+                items.append(.other(others.count))
+                others.append(record)
+            }
+        }
+
+        /// Calls `body` with a function that feeds one record to a decoder, in order.
+        func forEach(_ body: ((inout ATStreamDecoder) -> Void) -> Void) {
+            bytes.withUnsafeBytes { buffer in
+                for item in items {
+                    switch item {
+                    case .chunk(let time, let frame, let channel, let direction, let range):
+                        body { $0.feed(UnsafeRawBufferPointer(rebasing: buffer[range]), direction: direction,
+                                       channel: channel, time: time, frame: frame) }
+                    case .other(let index):
+                        body { $0.feed(others[index]) }
+                    }
+                }
+            }
+        }
     }
 }

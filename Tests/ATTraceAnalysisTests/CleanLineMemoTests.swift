@@ -18,11 +18,12 @@ import Testing
 
     @Test func aLaterLineInTheSameSlotReplacesTheEarlier() {
         var memo = CleanLineMemo()
-        let lines = (0..<200).map { Array("AT+QSSLRECV=\($0),1500".utf8) }
+        let count = CleanLineMemo.slotCount * 3
+        let lines = (0..<count).map { Array("AT+QSSLRECV=\($0),1500".utf8) }
         for line in lines { memo.insert(line) }
         // Every line is either remembered or forgotten, never confused with another.
         let remembered = lines.filter { memo.contains($0) }.count
-        #expect(remembered > 0 && remembered <= 64)
-        #expect(memo.contains(lines[199]))
+        #expect(remembered > 0 && remembered <= CleanLineMemo.slotCount)
+        #expect(memo.contains(lines[count - 1]))
     }
 }

@@ -41,6 +41,28 @@ import Testing
         #expect(derivations > count)
     }
 
+    @Test func aRecurringLineOutlivesALineUsedOnceInItsSet() {
+        var cache = LineCache<Int>()
+        var derivations = 0
+        let recurring = "AT+QSSLRECV=4,1500"
+        // Lines used once (`AT+QSSLSEND=4,<length>`) that fall into the recurring line's set.
+        let set = { (line: String) in
+            Array(line.utf8).withUnsafeBytes { Int(truncatingIfNeeded: LineCache<Int>.hash($0)) & (LineCache<Int>.setCount - 1) }
+        }
+        let neighbours = (0..<100_000).lazy.map { "AT+QSSLSEND=4,\($0)" }.filter { set($0) == set(recurring) }
+        let once = Array(neighbours.prefix(3))
+        #expect(once.count == 3)
+        _ = entry(&cache, recurring, derivations: &derivations)
+        _ = entry(&cache, once[0], derivations: &derivations)
+        _ = entry(&cache, recurring, derivations: &derivations)
+        #expect(derivations == 2)
+        // Two new lines in a row push it out.
+        _ = entry(&cache, once[1], derivations: &derivations)
+        _ = entry(&cache, once[2], derivations: &derivations)
+        _ = entry(&cache, recurring, derivations: &derivations)
+        #expect(derivations == 5)
+    }
+
     @Test func longAndEmptyLinesAreNotKept() {
         var cache = LineCache<Int>()
         var derivations = 0

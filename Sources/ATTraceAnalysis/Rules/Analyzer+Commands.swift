@@ -5,12 +5,11 @@ import ATTraceCore
 /// dispatch to the protocol-specific rules.
 extension Analyzer {
     mutating func commandSent(_ t: Transaction) {
-        if let pending = unexplainedError, t.name != "AT+QIGETERROR" || pending.transaction == t.id {
-            _ = pending
+        if let pending = unexplainedError?.transaction, t.name != "AT+QIGETERROR" || pending == t.id {
             flushUnexplainedError()
         }
         hasSeenTransaction = true
-        lastCommand = t.commands.last
+        lastTransaction = t
         if let earlier = t.pipelinedAfter {
             report(.atPipelined, "\(t.commandText) was sent while #\(earlier) still waited for its final result; "
                    + "answers are matched to commands oldest first, so a slow or lost answer shifts them", at: t)
@@ -25,15 +24,15 @@ extension Analyzer {
             if reportCount == reportsBefore { cleanCommandLines.insert(t.commandLine) }
         }
         for command in t.commands {
-            switch command.name {
-            case "AT+QSSLOPEN": sslOpenSent(t, command)
-            case "AT+QSSLSEND": sslSendSent(t, command)
-            case "AT+QSSLRECV": sslReceiveSent(t, command)
-            case "AT+QSSLCLOSE": sslCloseSent(t, command)
-            case "AT+QIOPEN": socketOpenSent(t, command)
-            case "AT+QISEND", "AT+QIRD": socketUseSent(t, command)
-            case "AT+QICLOSE": socketCloseSent(t, command)
-            case "AT+QIDEACT": pdpDeactivateSent(t, command)
+            switch FollowedCommand(command.name) {
+            case .sslOpen?: sslOpenSent(t, command)
+            case .sslSend?: sslSendSent(t, command)
+            case .sslReceive?: sslReceiveSent(t, command)
+            case .sslClose?: sslCloseSent(t, command)
+            case .socketOpen?: socketOpenSent(t, command)
+            case .socketSend?, .socketRead?: socketUseSent(t, command)
+            case .socketClose?: socketCloseSent(t, command)
+            case .pdpDeactivation?: pdpDeactivateSent(t, command)
             default: break
             }
         }
@@ -49,26 +48,29 @@ extension Analyzer {
         checkPayloads(t)
         registerExpectations(t)
         for command in t.commands {
-            switch command.name {
-            case "AT+QIACT", "AT+QIDEACT", "AT+CGACT", "AT+QICSGP", "AT+QIDNSCFG": pdpCommandCompleted(t, command)
-            case "AT+QSSLCFG": sslConfigurationCompleted(t, command)
-            case "AT+QSSLOPEN": sslOpenCompleted(t, command)
-            case "AT+QSSLSEND": sslSendCompleted(t, command)
-            case "AT+QSSLRECV": sslReceiveCompleted(t, command)
-            case "AT+QSSLCLOSE": sslCloseCompleted(t, command)
-            case "AT+QSSLSTATE": sslStateCompleted(t, command)
-            case "AT+QISWTMD": switchModeCompleted(t, command)
-            case "AT+QIOPEN": socketOpenCompleted(t, command)
-            case "AT+QICLOSE": socketCloseCompleted(t, command)
-            case "ATO": resumeCompleted(t)
-            case "AT&D": if t.status == .ok { state.dtrMode = command.integer(0) ?? 0 }
-            case "AT+CCLK": if t.status == .ok && command.form == .write { state.clockSet = evidence(t) }
-            case "AT+QFUPL":
+            guard let followed = FollowedCommand(command.name) else { continue }
+            switch followed {
+            case .pdpActivation, .pdpDeactivation, .packetDomainActivation, .pdpConfiguration, .dnsConfiguration:
+                pdpCommandCompleted(t, command, followed)
+            case .sslConfiguration: sslConfigurationCompleted(t, command)
+            case .sslOpen: sslOpenCompleted(t, command)
+            case .sslSend: sslSendCompleted(t, command)
+            case .sslReceive: sslReceiveCompleted(t, command)
+            case .sslClose: sslCloseCompleted(t, command)
+            case .sslState: sslStateCompleted(t, command)
+            case .switchMode: switchModeCompleted(t, command)
+            case .socketOpen: socketOpenCompleted(t, command)
+            case .socketClose: socketCloseCompleted(t, command)
+            case .resume: resumeCompleted(t)
+            case .dtrMode: if t.status == .ok { state.dtrMode = command.integer(0) ?? 0 }
+            case .clock: if t.status == .ok && command.form == .write { state.clockSet = evidence(t) }
+            case .fileUpload:
                 if t.status == .ok, let name = command.parameter(0)?.text { state.uploadedFiles[name] = evidence(t) }
-            case "AT+QIGETERROR": explainError(with: t)
-            case "ATD":
+            case .socketError: explainError(with: t)
+            case .dial:
                 if t.final?.code == .connect { state.online = .other }
-            default: break
+            case .socketSend, .socketRead:
+                break
             }
         }
     }
@@ -116,9 +118,9 @@ extension Analyzer {
 
     /// The client or socket id a command is about (for the `client` key of findings).
     func clientParameter(_ t: Transaction) -> Int64? {
-        switch t.name {
-        case "AT+QSSLOPEN": t.command.integer(2)
-        case "AT+QSSLSEND", "AT+QSSLRECV", "AT+QSSLCLOSE", "AT+QSSLSTATE": t.command.integer(0)
+        switch FollowedCommand(t.name) {
+        case .sslOpen?: t.command.integer(2)
+        case .sslSend?, .sslReceive?, .sslClose?, .sslState?: t.command.integer(0)
         default: nil
         }
     }

@@ -3,10 +3,10 @@ import ATTraceCore
 /// PDP contexts (`AT+QICSGP`, `AT+QIACT`, `AT+QIDEACT`, `+QIACT:` answers, `"pdpdeact"`):
 /// a socket needs its context active (quectel-ssl.md §2 step 2, §10 item 1).
 extension Analyzer {
-    mutating func pdpCommandCompleted(_ t: Transaction, _ command: ATCommand) {
+    mutating func pdpCommandCompleted(_ t: Transaction, _ command: ATCommand, _ followed: FollowedCommand) {
         let evidence = evidence(t)
-        switch command.name {
-        case "AT+QIACT":
+        switch followed {
+        case .pdpActivation:
             if command.form == .write, t.status == .ok, let context = command.integer(0) {
                 setPDP(context, active: true, evidence: evidence)
             }
@@ -17,17 +17,17 @@ extension Analyzer {
                 setPDP(context, active: active == 1, evidence: Evidence(time: line.time, frame: line.frame, transaction: t.id),
                        address: parsed.field(3)?.text)
             }
-        case "AT+QIDEACT":
+        case .pdpDeactivation:
             if t.status == .ok, let context = command.integer(0) { setPDP(context, active: false, evidence: evidence) }
-        case "AT+CGACT":
+        case .packetDomainActivation:
             if t.status == .ok, command.form == .write, let active = command.integer(0) {
                 if let context = command.integer(1) { setPDP(context, active: active == 1, evidence: evidence) }
             }
-        case "AT+QICSGP":
+        case .pdpConfiguration:
             if command.form == .write, t.status == .ok, let context = command.integer(0), let apn = command.parameter(2)?.text {
                 state.apns[context] = apn
             }
-        case "AT+QIDNSCFG":
+        case .dnsConfiguration:
             guard let context = command.integer(0) else { return }
             if command.parameters.count > 1, t.status == .ok {
                 state.dnsServers[context] = command.parameters.dropFirst().map(\.text)

@@ -27,7 +27,7 @@ extension Analyzer {
 
     /// `true` when the latest command asked for this restart.
     private func isRequested(_ u: URCRecord) -> Bool {
-        guard let command = lastCommand else { return false }
+        guard let command = lastTransaction?.commands.last else { return false }
         return Self.requestedRestarts.contains { request in
             request.command == command.name
                 && (request.resetParameter.map { command.integer($0) == 1 } ?? true)

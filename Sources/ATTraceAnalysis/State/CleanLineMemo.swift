@@ -6,7 +6,8 @@
 /// storage address while it is remembered, and a shared array is never changed in place:
 /// the same address means the same bytes. A line not recognised is simply checked again.
 struct CleanLineMemo {
-    private static let slotCount = 64
+    /// As many as the decoder's line cache holds lines: every line it shares can be remembered.
+    static let slotCount = 4096
     private var lines: [[UInt8]] = Array(repeating: [], count: CleanLineMemo.slotCount)
 
     func contains(_ line: [UInt8]) -> Bool {
@@ -29,6 +30,6 @@ struct CleanLineMemo {
 
     private static func slot(of address: UInt) -> Int {
         // Heap addresses are 16-byte aligned: the low bits carry nothing.
-        Int((address >> 4 ^ address >> 10) % UInt(slotCount))
+        Int((address >> 4 ^ address >> 16) % UInt(slotCount))
     }
 }

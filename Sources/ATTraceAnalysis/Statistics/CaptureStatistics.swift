@@ -23,7 +23,16 @@ public struct CaptureStatistics: Sendable {
     public private(set) var diagnostics = 0
     public private(set) var firstTime: Timestamp?
     public private(set) var lastTime: Timestamp?
-    public private(set) var commands: [String: CommandStatistics] = [:]
+    /// Per command name, in the order the names first appeared.
+    public private(set) var commandList: [CommandStatistics] = []
+    /// Where each name's statistics are in ``commandList`` (a byte-hashed table: a
+    /// dictionary's SipHash per transaction cost more than the statistics themselves).
+    private var commandIndex = NameTable<Int>()
+
+    /// Per command name.
+    public var commands: [String: CommandStatistics] {
+        Dictionary(uniqueKeysWithValues: commandList.map { ($0.name, $0) })
+    }
 
     public init() {}
 
@@ -46,7 +55,14 @@ public struct CaptureStatistics: Sendable {
             observe(time: t.start)
             observe(time: t.end)
             // Mutated in place: a copy would duplicate the histogram's buckets every time.
-            commands[t.name, default: CommandStatistics(name: t.name)].record(t)
+            let name = t.name
+            if let index = commandIndex[name] {
+                commandList[index].record(t)
+            } else {
+                commandIndex[name] = commandList.count
+                commandList.append(CommandStatistics(name: name))
+                commandList[commandList.count - 1].record(t)
+            }
         case .urc(let u):
             urcs += 1
             observe(time: u.time)

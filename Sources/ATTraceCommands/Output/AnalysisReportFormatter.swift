@@ -85,7 +85,7 @@ struct AnalysisReportFormatter {
     }
 
     private func writeLatencyTable(_ statistics: CaptureStatistics, to out: inout ByteWriter) {
-        let rows = statistics.commands.values.sorted { $0.name < $1.name }
+        let rows = statistics.commandList.sorted { $0.name < $1.name }
         guard !rows.isEmpty else { return }
         out.write("  " + Self.pad("command", 18, left: true) + Self.pad("count", 7) + Self.pad("min", 11)
                   + Self.pad("median", 11) + Self.pad("p95", 11) + Self.pad("max", 11) + Self.pad("failures", 10) + "\n")

@@ -91,9 +91,10 @@ extension ChannelDecoder {
     /// command makes the module send.
     private mutating func startTransaction(leading: Int, lineEnd: Int, total: Int, isRepeat: Bool, nextID: inout Int) {
         // Hosts repeat lines (polls such as `AT+QSSLRECV=0,1500`): a recent equal line
-        // shares its bytes and its parse instead of allocating and parsing again.
+        // shares its bytes, its parse and its shape instead of deriving them again.
+        let catalog = catalog
         let cached = host.withUnsafeBytes(leading..<lineEnd) { bytes in
-            commandLines.entry(for: bytes) { CommandLineParser.parse($0[...]) }
+            commandLines.entry(for: bytes) { CommandLineShape(commands: CommandLineParser.parse($0[...]), catalog: catalog) }
         }
         let line = cached.bytes
         let firstMark = host.mark(at: leading)
@@ -127,79 +128,25 @@ extension ChannelDecoder {
             index += 1
         }
 
-        let commands: [ATCommand]
-        let effective: [ATCommand]
+        let shape: CommandLineShape
         if isRepeat {
-            commands = [ATCommand(name: "A/", form: .exec)]
-            effective = lastCommands ?? commands
+            // `A/` behaves like the line it repeats.
+            shape = CommandLineShape(repeating: lastShape, catalog: catalog)
         } else {
-            commands = cached.value
-            effective = commands
-            lastCommands = commands
+            shape = cached.value
+            lastShape = shape
             lastCommandLine = line
         }
-        // One catalog lookup per command: the first command that shapes the traffic
-        // (prompt, transfer, counted answer) decides it; usually there is one command.
-        var main = effective[0]
-        var spec = catalog.command(main.name)
-        if effective.count > 1, spec.map({ $0.prompt == nil && $0.transfer == nil && $0.countedResponse == nil }) ?? true {
-            for candidate in effective.dropFirst() {
-                if let candidateSpec = catalog.command(candidate.name),
-                   candidateSpec.prompt != nil || candidateSpec.transfer != nil || candidateSpec.countedResponse != nil {
-                    main = candidate
-                    spec = candidateSpec
-                    break
-                }
-            }
-        }
-        let ownSpec = isRepeat || main.name != commands[0].name ? catalog.command(commands[0].name) : spec
-
-        var transaction = Transaction(
-            id: nextID, channel: channel, commandLine: line, commands: commands,
+        let maximumResponseTime = shape.timedSpec.flatMap { deadlines.resolve($0.responseTime, for: shape.timedCommand) }
+        let transaction = Transaction(
+            id: nextID, channel: channel, commandLine: line, commands: shape.commands,
             repeatedLine: isRepeat ? lastCommandLine : nil,
             start: firstMark.time, commandEnd: commandEnd, end: nil, final: nil, status: .unanswered,
             responses: [], hasEcho: false, promptTime: nil, tx: nil, rx: nil,
             firstFrame: span.firstFrame, lastFrame: span.lastFrame, pipelinedAfter: pipelinedAfter,
-            abandonment: nil, maximumResponseTime: nil, hasInferredDirection: span.isInferred,
+            abandonment: nil, maximumResponseTime: maximumResponseTime, hasInferredDirection: span.isInferred,
             hostByteCount: total, modemByteCount: 0)
         nextID += 1
-        // `A/` behaves like the line it repeats.
-        let timedCommand = isRepeat ? effective[0] : commands[0]
-        let timedSpec = isRepeat ? (main.name == effective[0].name ? spec : catalog.command(effective[0].name)) : ownSpec
-        if let timedSpec {
-            transaction.maximumResponseTime = deadlines.resolve(timedSpec.responseTime, for: timedCommand)
-        }
-
-        var promptPayload: PendingTransaction.PromptPayload?
-        if let rule = spec?.prompt, main.form == .write || (main.form == .exec && main.name == "AT+CMGW") {
-            if let index = rule.lengthParameter, let parameter = main.parameter(index) {
-                if let length = parameter.integer, length > 0 {
-                    promptPayload = .fixed(Int(length))
-                }
-            } else {
-                promptPayload = .untilCtrlZ
-            }
-        }
-        var uploadLength: Int?
-        var download: DownloadKind?
-        if let rule = spec?.transfer, main.form == .write || main.form == .exec {
-            switch rule {
-            case .upload(let index, let defaultLength):
-                if let length = main.integer(index).map(Int.init) ?? defaultLength, length > 0 {
-                    uploadLength = length
-                }
-            case .download(let kind):
-                download = kind
-            }
-        }
-        let pendingTransaction = PendingTransaction(
-            transaction: transaction, effectiveCommands: effective, spec: spec,
-            echoTerminator: echoTerminator, echo: .expected, promptPayload: promptPayload,
-            uploadLength: uploadLength, download: download,
-            countedResponse: main.form == .write ? spec?.countedResponse : nil,
-            acknowledgesUpload: main.name == "AT+QFUPL" && main.integer(3) == 1,
-            isCancelled: false,
-            deadline: deadlines.decisionDeadline(for: timedCommand, spec: timedSpec))
         // A host that sends command after command that the module never answers (or a
         // damaged log that makes it look so) would make every later line scan an ever longer
         // list: beyond the bound the oldest unanswered command is given up (product.md §6).
@@ -207,7 +154,10 @@ extension ChannelDecoder {
             pending[oldest].transaction.abandonment = .nextCommand(firstMark.time)
             completeTransaction(at: oldest, final: nil, status: .unanswered)
         }
-        pending.append(pendingTransaction)
+        // Without a catalog bound, the generic watchdog decides when the command is given up.
+        pending.append(PendingTransaction(transaction: transaction, shape: shape, echoTerminator: echoTerminator,
+                                          echo: .expected, isCancelled: false,
+                                          deadline: maximumResponseTime ?? DeadlineContext.genericWatchdog))
     }
 
     // MARK: - Payloads and uploads

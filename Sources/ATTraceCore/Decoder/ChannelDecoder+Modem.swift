@@ -127,100 +127,71 @@ extension ChannelDecoder {
     }
 
     private mutating func handleModemLine(contentStart: Int, contentEnd: Int, total: Int, endsWithLoneCR: Bool) {
-        let line = modem.bytes(contentStart..<contentEnd)
+        // A recurring line shares its bytes and its class (LineCache).
+        let catalog = catalog
+        let entry = modem.withUnsafeBytes(contentStart..<contentEnd) { bytes in
+            moduleLines.entry(for: bytes) { ModuleLineClass($0, catalog: catalog) }
+        }
+        let line = entry.bytes
+        let kind = entry.value
         let owner = awaitingFinal
 
         // Final and intermediate result codes (V.250 §5.7.1; catalog.md §1.2).
-        var code = ResultCode.verbose(line)
-        if code == nil, line.count == 1, let digit = line.first, digit >= 48, digit <= 57,
-           owner != nil, numericResults || endsWithLoneCR || pending[owner!].isSettingNumeric {
-            code = ResultCode(numericCode: digit - 48)
+        var code = kind.resultCode
+        if code == nil, let digit = kind.digit, let owner,
+           numericResults || endsWithLoneCR || pending[owner].shape.isSettingNumeric {
+            code = ResultCode(numericCode: digit)
         }
         if let code {
-            handleResultCode(code, owner: owner, contentStart: contentStart, contentEnd: contentEnd, total: total)
+            handleResultCode(code, line: line, owner: owner, contentStart: contentStart, contentEnd: contentEnd,
+                             total: total)
             return
         }
 
-        let prefix = ResponseLine.prefix(of: line)
-        let urcName = prefix ?? (catalog.urc(String(decoding: line, as: UTF8.self)) != nil
-                                 ? String(decoding: line, as: UTF8.self) : nil)
-
         if let index = owner {
-            // Plain calls, not closures: a closure capturing `self` here would copy the decoder.
             let isOwnResponse: Bool
-            if let prefix {
-                isOwnResponse = Self.responseBelongs(prefix: prefix, to: pending[index], catalog: catalog)
+            if let prefix = kind.prefix {
+                // `AT+QSSLRECV` owns `+QSSLRECV:`; `+QSSLOPEN: 4,0` is the asynchronous result
+                // even while `AT+QSSLOPEN` is pending, unless it is the test form (quectel-ssl.md §7).
+                isOwnResponse = pending[index].shape.responsePrefixes.contains(prefix)
+                    && !pending[index].shape.asynchronousPrefixes.contains(prefix)
             } else {
-                isOwnResponse = urcName == nil
+                isOwnResponse = kind.urcName == nil
             }
-            if isOwnResponse && !Self.isAsyncResult(prefix: prefix, of: pending[index]) {
-                if Self.looksLikeGarbage(line) {
+            if isOwnResponse {
+                if kind.isGarbage {
                     modemDiagnostic(.modemGarbage, length: total,
-                                    message: "module bytes that are not text: \(Self.preview(line))")
+                                    message: "module bytes that are not text: \(Self.preview(line[...]))")
                     return
                 }
-                appendResponse(at: index, contentStart: contentStart, contentEnd: contentEnd, total: total)
+                appendResponse(at: index, line: line, kind: kind, contentStart: contentStart, total: total)
                 return
             }
         }
-        if let urcName {
+        if kind.urcName != nil {
             let during: Int? = if let owner { pending[owner].id } else { nil }
-            emitURC(name: urcName, contentStart: contentStart, contentEnd: contentEnd, total: total, during: during)
+            emitURC(line: line, kind: kind, contentStart: contentStart, total: total, during: during)
             return
         }
-        if Self.looksLikeGarbage(line) {
+        if kind.isGarbage {
             modemDiagnostic(.modemGarbage, length: total,
-                            message: "module bytes that fit no grammar: \(Self.preview(line))")
+                            message: "module bytes that fit no grammar: \(Self.preview(line[...]))")
         } else {
             modemDiagnostic(.unexpectedLine, length: total,
-                            message: "module line with no pending command that is not a known URC: \(Self.preview(line))")
+                            message: "module line with no pending command that is not a known URC: \(Self.preview(line[...]))")
         }
     }
 
-    /// `true` when a `+NAME:` line answers the pending command: its own prefix, the prefix
-    /// of another command on the same line, or a prefix the catalog lists.
-    private static func responseBelongs(prefix: String, to transaction: PendingTransaction,
-                                        catalog: CommandCatalog) -> Bool {
-        let commands = transaction.effectiveCommands
-        var prefix = prefix
-        let owned = prefix.withUTF8 { prefixBytes in
-            commands.contains { command in
-                // `AT+QSSLRECV` owns `+QSSLRECV:` (bytes compared: `hasSuffix` is Unicode-aware
-                // and slow, and so is comparing the UTF-8 views element by element).
-                var name = command.name
-                return name.withUTF8 { nameBytes in
-                    nameBytes.count == prefixBytes.count + 2
-                        && UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(nameBytes)[2...])
-                            .elementsEqual(UnsafeRawBufferPointer(prefixBytes))
-                }
-            }
-        }
-        if owned { return true }
-        // Prefixes the catalog lists for the command (the usual single command's spec is
-        // already at hand).
-        if commands.count == 1 {
-            return transaction.spec?.extraResponsePrefixes.contains(prefix) ?? false
-        }
-        return commands.contains { catalog.command($0.name)?.extraResponsePrefixes.contains(prefix) ?? false }
-    }
-
-    /// `+QSSLOPEN: 4,0` is the asynchronous result even while `AT+QSSLOPEN` is pending,
-    /// unless the pending command is the test form (quectel-ssl.md §7).
-    private static func isAsyncResult(prefix: String?, of transaction: PendingTransaction) -> Bool {
-        guard let prefix, transaction.transaction.form != .test, let spec = transaction.spec else { return false }
-        return spec.asyncResults.contains(where: { $0.urc == prefix && $0.subtype == nil })
-            && transaction.transaction.form == .write
-    }
-
-    private mutating func appendResponse(at index: Int, contentStart: Int, contentEnd: Int, total: Int) {
-        let text = modem.withUnsafeBytes(contentStart..<contentEnd) { moduleLines.bytes($0) }
+    private mutating func appendResponse(at index: Int, line: [UInt8], kind: ModuleLineClass, contentStart: Int,
+                                         total: Int) {
         let mark = modem.mark(at: contentStart)
         let span = modem.consume(total)
-        pending[index].transaction.responses.append(Transaction.Line(text: text, time: mark.time, frame: mark.frame))
+        pending[index].transaction.responses.append(Transaction.Line(text: line, time: mark.time, frame: mark.frame))
         pending[index].absorb(span, modemBytes: total)
         if pending[index].echo == .expected { pending[index].echo = .absent }
         // A counted block follows the header (`+QSSLRECV: 18`).
-        if let counted = pending[index].countedResponse, let length = counted.length(of: ResponseLine(text)) {
+        if let counted = pending[index].countedResponse, kind.prefix == counted.prefix,
+           let length = counted.length(of: kind.parsed(line)) {
             let owner = pending[index].id
             if length == 0 {
                 pending[index].transaction.rx = Self.appendedPayload(pending[index].transaction.rx,
@@ -232,13 +203,13 @@ extension ChannelDecoder {
         }
     }
 
-    private mutating func handleResultCode(_ code: ResultCode, owner: Int?, contentStart: Int, contentEnd: Int, total: Int) {
+    private mutating func handleResultCode(_ code: ResultCode, line text: [UInt8], owner: Int?, contentStart: Int,
+                                           contentEnd: Int, total: Int) {
         guard let index = owner else {
             modemDiagnostic(.orphanResult, length: total,
                             message: "result code \(Self.preview(modem.bytes(contentStart..<contentEnd))) with no pending command")
             return
         }
-        let text = modem.withUnsafeBytes(contentStart..<contentEnd) { moduleLines.bytes($0) }
         let mark = modem.mark(at: contentStart)
         let id = pending[index].id
 
@@ -288,20 +259,19 @@ extension ChannelDecoder {
 
     // MARK: - URCs
 
-    private mutating func emitURC(name: String, contentStart: Int, contentEnd: Int, total: Int, during: Int?) {
-        let text = modem.withUnsafeBytes(contentStart..<contentEnd) { moduleLines.bytes($0) }
+    private mutating func emitURC(line: [UInt8], kind: ModuleLineClass, contentStart: Int, total: Int, during: Int?) {
         let mark = modem.mark(at: contentStart)
         let span = modem.consume(total)
-        let spec = catalog.urc(name)
-        var urc = URCRecord(channel: channel, name: name, text: text, time: mark.time, frame: mark.frame,
+        let spec = kind.urc
+        var urc = URCRecord(channel: channel, name: kind.urcName!, text: line, time: mark.time, frame: mark.frame,
                             isKnown: spec != nil, modemByteCount: total)
         urc.hasInferredDirection = span.isInferred
         urc.duringTransaction = during
-        urc.transaction = linkAsyncResult(urc)
+        urc.transaction = linkAsyncResult(urc, kind: kind)
         if spec?.isRestart == true {
             moduleRestarted(at: mark.time)
         }
-        if let rule = spec?.payload, let length = rule.length(of: urc.parsed) {
+        if let rule = spec?.payload, let length = rule.length(of: kind.parsed(line)) {
             if length == 0 {
                 urc.payload = Payload(bytes: [], declaredLength: 0, time: span.lastTime, endTime: span.lastTime, end: .count)
             } else {
@@ -318,9 +288,9 @@ extension ChannelDecoder {
     }
 
     /// Links an asynchronous result (`+QSSLOPEN: 4,0`) to the command it answers.
-    private mutating func linkAsyncResult(_ urc: URCRecord) -> Int? {
+    private mutating func linkAsyncResult(_ urc: URCRecord, kind: ModuleLineClass) -> Int? {
         guard awaits.contains(where: { $0.result.urc == urc.name }) else { return nil }
-        let parsed = urc.parsed
+        let parsed = kind.parsed(urc.text)
         for (index, wait) in awaits.enumerated().reversed() where wait.result.urc == urc.name {
             if let subtype = wait.result.subtype {
                 guard parsed.field(0)?.keyword == subtype else { continue }
@@ -398,12 +368,5 @@ extension ChannelDecoder {
         existing.endTime = next.endTime
         existing.end = next.end
         return existing
-    }
-}
-
-extension PendingTransaction {
-    /// `ATV0` is already answered in numeric form (V.250 §6.2.6).
-    var isSettingNumeric: Bool {
-        effectiveCommands.contains(where: { $0.name == "ATV" && ($0.parameter(0)?.text ?? "0") == "0" })
     }
 }

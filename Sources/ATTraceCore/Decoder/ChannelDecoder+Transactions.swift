@@ -27,22 +27,20 @@ extension ChannelDecoder {
         if let final {
             registerAsyncResults(for: done, final: final.code)
             if final.code == .ok {
-                for command in done.effectiveCommands {
-                    switch command.name {
-                    case "ATV": numericResults = (command.parameter(0)?.text ?? "0") == "0"
-                    case "AT+CMUX" where command.form == .write: multiplexedBy = done.id
-                    case "ATS12" where command.form == .write:
-                        if let units = command.integer(0) { escapeGuardTime = .milliseconds(units * 20) }
-                    case "ATZ", "AT&F":
+                for effect in done.shape.effects {
+                    switch effect {
+                    case .numericResults(let isNumeric): numericResults = isNumeric
+                    case .multiplexing: multiplexedBy = done.id
+                    case .escapeGuardTime(let time): escapeGuardTime = time
+                    case .factoryDefaults:
                         numericResults = false
                         escapeGuardTime = EscapeGuard.defaultGuardTime
-                    default: break
                     }
                 }
             }
         }
-        // Few commands change deadlines: a line of one other command skips the name tests.
-        if done.transaction.commands.count > 1 || deadlineSpecs.contains(where: { $0 === done.spec }) {
+        // Few commands change deadlines: the others skip the name tests.
+        if done.shape.informsDeadlines {
             deadlines.observe(done.transaction)
         }
         emit(.transaction(done.transaction))

@@ -24,11 +24,12 @@ struct ChannelDecoder {
     var hostState: HostState = .command
     var modemState: ModemState = .lines
     var dataSession: DataSession?
-    /// Recent command lines with their parse, and recent module lines (LineCache).
-    var commandLines = LineCache<[ATCommand]>()
-    var moduleLines = LineCache<Void>()
-    /// The commands of the last line, for `A/`.
-    var lastCommands: [ATCommand]?
+    /// Recent command lines with their shape, and recent module lines with their class
+    /// (LineCache).
+    var commandLines = LineCache<CommandLineShape>()
+    var moduleLines = LineCache<ModuleLineClass>()
+    /// The shape of the last line, for `A/`.
+    var lastShape: CommandLineShape?
     var lastCommandLine: [UInt8]?
     /// ATV0 is in effect: result codes are digits.
     var numericResults = false
@@ -55,14 +56,9 @@ struct ChannelDecoder {
     /// Data runs longer than this are split into several `data` records.
     static let maximumDataRun = 1 << 20
 
-    /// The specs of the commands ``DeadlineContext`` learns from, compared by identity so
-    /// that the other transactions skip it at the cost of a pointer comparison.
-    let deadlineSpecs: [CommandSpec]
-
     init(channel: UInt32, catalog: CommandCatalog) {
         self.channel = channel
         self.catalog = catalog
-        deadlineSpecs = DeadlineContext.observedCommands.compactMap { catalog.command($0) }
     }
 
     enum HostState {

@@ -3,14 +3,19 @@
 /// of bytes and one derivation instead of allocating and deriving again (product.md §5:
 /// the decoder's cost is mostly allocation, and most traffic repeats).
 ///
-/// A direct-mapped table: a line goes to one slot by its hash and replaces whatever was
-/// there, so memory is bounded and a lookup is one hash and one comparison. Sharing is
-/// invisible to users: arrays are values.
+/// Two-way set-associative: a line goes to one set of two slots by its hash; a line found in
+/// the second slot moves to the first, and a new line takes the first slot and pushes the
+/// first slot's line to the second. A line used once (`AT+QSSLSEND=4,345`) therefore evicts
+/// a recurring line only when two such lines fall into its set before it recurs. Memory is
+/// bounded and a lookup is one hash and at most two comparisons. Sharing is invisible to
+/// users: arrays are values.
 struct LineCache<Value> {
-    static var slotCount: Int { 1024 }
+    static var setCount: Int { 2048 }
+    static var slotCount: Int { 2 * setCount }
     /// Longer lines are rarely repeated exactly; they are not cached.
     static var maximumLength: Int { 96 }
 
+    /// Set `n` is slots `2n` (most recently used) and `2n + 1`.
     private var slots: [Entry?]
 
     struct Entry {
@@ -23,44 +28,36 @@ struct LineCache<Value> {
     }
 
     /// The bytes of `line` as an array and the value `derive` gives for them: the cached
-    /// ones when the same line was seen last in its slot.
+    /// ones when the same line is still in its set.
     mutating func entry(for line: UnsafeRawBufferPointer, derive: ([UInt8]) -> Value) -> Entry {
         guard !line.isEmpty, line.count <= Self.maximumLength else {
             let bytes = Array(line)
             return Entry(bytes: bytes, value: derive(bytes))
         }
-        let slot = Int(truncatingIfNeeded: Self.hash(line)) & (Self.slotCount - 1)
-        if let cached = slots[slot], cached.bytes.count == line.count,
-           cached.bytes.withUnsafeBytes({ Self.equal($0, line) }) {
+        let first = 2 * (Int(truncatingIfNeeded: Self.hash(line)) & (Self.setCount - 1))
+        if let cached = slots[first], Self.holds(cached, line) {
+            return cached
+        }
+        if let cached = slots[first + 1], Self.holds(cached, line) {
+            slots.swapAt(first, first + 1)
             return cached
         }
         let bytes = Array(line)
         let entry = Entry(bytes: bytes, value: derive(bytes))
-        slots[slot] = entry
+        slots.swapAt(first, first + 1)
+        slots[first] = entry
         return entry
+    }
+
+    @inline(__always)
+    private static func holds(_ entry: Entry, _ line: UnsafeRawBufferPointer) -> Bool {
+        entry.bytes.count == line.count && entry.bytes.withUnsafeBytes { equal($0, line) }
     }
 }
 
 extension LineCache {
-    /// FNV-1a's scheme over eight bytes at a time, folded (``FNV1a64`` goes byte by byte): a
-    /// lookup must cost far less than the allocation it saves.
     static func hash(_ line: UnsafeRawBufferPointer) -> UInt64 {
-        var hash = FNV1a64.offsetBasis
-        var offset = 0
-        while offset + 8 <= line.count {
-            hash = (hash ^ line.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* FNV1a64.prime
-            hash ^= hash >> 29
-            offset += 8
-        }
-        var tail = UInt64(line.count) << 56
-        var shift: UInt64 = 0
-        while offset < line.count {
-            tail |= UInt64(line[offset]) << shift
-            shift += 8
-            offset += 1
-        }
-        hash = (hash ^ tail) &* FNV1a64.prime
-        return hash ^ (hash >> 32)
+        FNV1a64.wordHash(line)
     }
 
     /// Byte equality of two buffers of the same length, eight bytes at a time.
@@ -77,13 +74,6 @@ extension LineCache {
             offset += 1
         }
         return true
-    }
-}
-
-extension LineCache where Value == Void {
-    /// The bytes of `line`, shared with an earlier equal line when there was one.
-    mutating func bytes(_ line: UnsafeRawBufferPointer) -> [UInt8] {
-        entry(for: line) { _ in () }.bytes
     }
 }
 

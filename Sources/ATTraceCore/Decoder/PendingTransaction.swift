@@ -1,22 +1,12 @@
 /// A transaction the decoder is still assembling, with what it expects next.
 struct PendingTransaction {
     var transaction: Transaction
-    /// The commands that decide the traffic: the line's own, or for `A/` the repeated line's.
-    var effectiveCommands: [ATCommand]
-    var spec: CommandSpec?
+    /// What the line makes the module send (shared with the line cache).
+    let shape: CommandLineShape
     /// The terminator an echoing module repeats after the command line (`nil` for `A/`,
     /// which has none); the echo is `transaction.commandLine` followed by it.
     var echoTerminator: UInt8?
     var echo: EchoState
-    /// What the command's `> ` prompt would introduce, if it prompts.
-    var promptPayload: PromptPayload?
-    /// Bytes the host uploads after `CONNECT` (`AT+QFUPL`, `AT+QHTTPURL`, …).
-    var uploadLength: Int?
-    /// How a download after `CONNECT` ends (`AT+QFREAD`, `AT+QFDWL`, `AT+QHTTPREAD`).
-    var download: DownloadKind?
-    var countedResponse: CountedResponse?
-    /// `AT+QFUPL` with ackmode 1: the module sends `A` every 1024 bytes.
-    var acknowledgesUpload: Bool
     /// The host cancelled its payload with ESC.
     var isCancelled: Bool
     var deadline: Duration
@@ -33,6 +23,15 @@ struct PendingTransaction {
     }
 
     var id: Int { transaction.id }
+
+    /// The commands that decide the traffic: the line's own, or for `A/` the repeated line's.
+    var effectiveCommands: [ATCommand] { shape.effective }
+    var spec: CommandSpec? { shape.spec }
+    var promptPayload: PromptPayload? { shape.promptPayload }
+    var uploadLength: Int? { shape.uploadLength }
+    var download: DownloadKind? { shape.download }
+    var countedResponse: CountedResponse? { shape.countedResponse }
+    var acknowledgesUpload: Bool { shape.acknowledgesUpload }
 
     /// The length of the echo: the command line and its terminator.
     var echoLength: Int { transaction.commandLine.count + (echoTerminator == nil ? 0 : 1) }

@@ -5,7 +5,9 @@
 /// (seven of them arrays) costs a retain per array; sharing one storage object makes every
 /// copy a single retain. Mutation copies the storage only when it is shared.
 public struct Transaction: Hashable, Sendable {
-    private var storage: Storage
+    // Inlinable accessors: the analyzer and the formatters read a transaction's fields from
+    // other modules, and an inlined read can borrow a field instead of retaining a copy.
+    @usableFromInline var storage: Storage
 
     public init(
         id: Int,
@@ -61,113 +63,113 @@ public struct Transaction: Hashable, Sendable {
 
     /// 1-based, in the order the host sent its command lines; the same in `decode` and
     /// `analyze`.
-    public var id: Int {
+    @inlinable public var id: Int {
         get { storage.fields.id }
         _modify { makeUnique(); yield &storage.fields.id }
     }
-    public var channel: UInt32 {
+    @inlinable public var channel: UInt32 {
         get { storage.fields.channel }
         _modify { makeUnique(); yield &storage.fields.channel }
     }
     /// The command line as sent, without leading line ends and without the terminator.
-    public var commandLine: [UInt8] {
+    @inlinable public var commandLine: [UInt8] {
         get { storage.fields.commandLine }
         _modify { makeUnique(); yield &storage.fields.commandLine }
     }
     /// The commands of the line (`AT+CMEE=1;+CREG?` has two); never empty.
-    public var commands: [ATCommand] {
+    @inlinable public var commands: [ATCommand] {
         get { storage.fields.commands }
         _modify { makeUnique(); yield &storage.fields.commands }
     }
     /// For `A/`: the command line it repeated.
-    public var repeatedLine: [UInt8]? {
+    @inlinable public var repeatedLine: [UInt8]? {
         get { storage.fields.repeatedLine }
         _modify { makeUnique(); yield &storage.fields.repeatedLine }
     }
     /// Time of the first character of the command line.
-    public var start: Timestamp {
+    @inlinable public var start: Timestamp {
         get { storage.fields.start }
         _modify { makeUnique(); yield &storage.fields.start }
     }
     /// Time of the command's terminator (`<CR>`).
-    public var commandEnd: Timestamp {
+    @inlinable public var commandEnd: Timestamp {
         get { storage.fields.commandEnd }
         _modify { makeUnique(); yield &storage.fields.commandEnd }
     }
     /// Time of the last byte that belongs to the transaction; `nil` when unanswered.
-    public var end: Timestamp? {
+    @inlinable public var end: Timestamp? {
         get { storage.fields.end }
         _modify { makeUnique(); yield &storage.fields.end }
     }
-    public var final: FinalResult? {
+    @inlinable public var final: FinalResult? {
         get { storage.fields.final }
         _modify { makeUnique(); yield &storage.fields.final }
     }
-    public var status: Status {
+    @inlinable public var status: Status {
         get { storage.fields.status }
         _modify { makeUnique(); yield &storage.fields.status }
     }
     /// Information-response lines (a counted response's header included), in order.
-    public var responses: [Line] {
+    @inlinable public var responses: [Line] {
         get { storage.fields.responses }
         _modify { makeUnique(); yield &storage.fields.responses }
     }
     /// The module repeated the command line (ATE1).
-    public var hasEcho: Bool {
+    @inlinable public var hasEcho: Bool {
         get { storage.fields.hasEcho }
         _modify { makeUnique(); yield &storage.fields.hasEcho }
     }
     /// When the `> ` prompt arrived, for prompting commands.
-    public var promptTime: Timestamp? {
+    @inlinable public var promptTime: Timestamp? {
         get { storage.fields.promptTime }
         _modify { makeUnique(); yield &storage.fields.promptTime }
     }
     /// Payload the host sent after the prompt or after `CONNECT` (upload).
-    public var tx: Payload? {
+    @inlinable public var tx: Payload? {
         get { storage.fields.tx }
         _modify { makeUnique(); yield &storage.fields.tx }
     }
     /// Counted data in the response (`+QSSLRECV: 18` + 18 bytes, a `CONNECT` download).
-    public var rx: Payload? {
+    @inlinable public var rx: Payload? {
         get { storage.fields.rx }
         _modify { makeUnique(); yield &storage.fields.rx }
     }
     /// Records the transaction's bytes came from.
-    public var firstFrame: Int {
+    @inlinable public var firstFrame: Int {
         get { storage.fields.firstFrame }
         _modify { makeUnique(); yield &storage.fields.firstFrame }
     }
-    public var lastFrame: Int {
+    @inlinable public var lastFrame: Int {
         get { storage.fields.lastFrame }
         _modify { makeUnique(); yield &storage.fields.lastFrame }
     }
     /// The command was sent while this earlier transaction was still pending.
-    public var pipelinedAfter: Int? {
+    @inlinable public var pipelinedAfter: Int? {
         get { storage.fields.pipelinedAfter }
         _modify { makeUnique(); yield &storage.fields.pipelinedAfter }
     }
     /// Why an unanswered transaction stopped waiting.
-    public var abandonment: Abandonment? {
+    @inlinable public var abandonment: Abandonment? {
         get { storage.fields.abandonment }
         _modify { makeUnique(); yield &storage.fields.abandonment }
     }
     /// The maximum response time the decoder applied, if the catalog gives one.
-    public var maximumResponseTime: Duration? {
+    @inlinable public var maximumResponseTime: Duration? {
         get { storage.fields.maximumResponseTime }
         _modify { makeUnique(); yield &storage.fields.maximumResponseTime }
     }
     /// Some bytes had no direction tag and were attributed by content.
-    public var hasInferredDirection: Bool {
+    @inlinable public var hasInferredDirection: Bool {
         get { storage.fields.hasInferredDirection }
         _modify { makeUnique(); yield &storage.fields.hasInferredDirection }
     }
     /// Bytes of this transaction from each side (the decoder's accounting: every input
     /// byte belongs to exactly one output object).
-    public var hostByteCount: Int {
+    @inlinable public var hostByteCount: Int {
         get { storage.fields.hostByteCount }
         _modify { makeUnique(); yield &storage.fields.hostByteCount }
     }
-    public var modemByteCount: Int {
+    @inlinable public var modemByteCount: Int {
         get { storage.fields.modemByteCount }
         _modify { makeUnique(); yield &storage.fields.modemByteCount }
     }
@@ -180,44 +182,44 @@ public struct Transaction: Hashable, Sendable {
         hasher.combine(storage.fields)
     }
 
-    private mutating func makeUnique() {
+    @usableFromInline mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
     }
 
     /// The stored values.
-    private struct Fields: Hashable, Sendable {
-        var id: Int
-        var channel: UInt32
-        var commandLine: [UInt8]
-        var commands: [ATCommand]
-        var repeatedLine: [UInt8]?
-        var start: Timestamp
-        var commandEnd: Timestamp
-        var end: Timestamp?
-        var final: FinalResult?
-        var status: Status
-        var responses: [Line]
-        var hasEcho: Bool
-        var promptTime: Timestamp?
-        var tx: Payload?
-        var rx: Payload?
-        var firstFrame: Int
-        var lastFrame: Int
-        var pipelinedAfter: Int?
-        var abandonment: Abandonment?
-        var maximumResponseTime: Duration?
-        var hasInferredDirection: Bool
-        var hostByteCount: Int
-        var modemByteCount: Int
+    @usableFromInline struct Fields: Hashable, Sendable {
+        @usableFromInline var id: Int
+        @usableFromInline var channel: UInt32
+        @usableFromInline var commandLine: [UInt8]
+        @usableFromInline var commands: [ATCommand]
+        @usableFromInline var repeatedLine: [UInt8]?
+        @usableFromInline var start: Timestamp
+        @usableFromInline var commandEnd: Timestamp
+        @usableFromInline var end: Timestamp?
+        @usableFromInline var final: FinalResult?
+        @usableFromInline var status: Status
+        @usableFromInline var responses: [Line]
+        @usableFromInline var hasEcho: Bool
+        @usableFromInline var promptTime: Timestamp?
+        @usableFromInline var tx: Payload?
+        @usableFromInline var rx: Payload?
+        @usableFromInline var firstFrame: Int
+        @usableFromInline var lastFrame: Int
+        @usableFromInline var pipelinedAfter: Int?
+        @usableFromInline var abandonment: Abandonment?
+        @usableFromInline var maximumResponseTime: Duration?
+        @usableFromInline var hasInferredDirection: Bool
+        @usableFromInline var hostByteCount: Int
+        @usableFromInline var modemByteCount: Int
     }
 
     /// Unchecked: the fields are mutated only through `makeUnique()`, that is never while
     /// another value (on any thread) shares the storage.
-    private final class Storage: @unchecked Sendable {
+    @usableFromInline final class Storage: @unchecked Sendable {
         // No dynamic exclusivity checks: accesses follow the value semantics above.
-        @exclusivity(unchecked) var fields: Fields
+        @exclusivity(unchecked) @usableFromInline var fields: Fields
 
-        init(_ fields: Fields) {
+        @usableFromInline init(_ fields: Fields) {
             self.fields = fields
         }
     }
@@ -259,22 +261,22 @@ public struct Transaction: Hashable, Sendable {
     }
 
     /// The first command of the line: its name and form stand for the transaction.
-    public var command: ATCommand { commands[0] }
-    public var name: String { command.name }
-    public var form: CommandForm { command.form }
+    @inlinable public var command: ATCommand { storage.fields.commands[0] }
+    @inlinable public var name: String { storage.fields.commands[0].name }
+    @inlinable public var form: CommandForm { storage.fields.commands[0].form }
 
     /// `true` when the module answered with a `> ` prompt.
-    public var hasPrompt: Bool { promptTime != nil }
+    @inlinable public var hasPrompt: Bool { promptTime != nil }
 
     /// The moment from which the response time runs: the end of the payload for prompted
     /// commands and uploads (product.md §7.2), otherwise the command's terminator.
-    public var latencyStart: Timestamp {
+    @inlinable public var latencyStart: Timestamp {
         tx?.endTime ?? commandEnd
     }
 
     /// From the command's terminator (or the end of its payload) to the first character of
     /// the final result; `nil` when unanswered.
-    public var latency: Duration? {
+    @inlinable public var latency: Duration? {
         guard let final else { return nil }
         return final.time.since(latencyStart)
     }
