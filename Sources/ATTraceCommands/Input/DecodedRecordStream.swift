@@ -106,6 +106,33 @@ final class DecodedRecordStream {
         return batch[batchIndex]
     }
 
+    /// Hands every remaining decoded record to `body`, a batch at a time, each borrowed from
+    /// its batch (no copy of a record is made on this thread: the records were made, and are
+    /// let go, on the decoding thread); rethrows a read error of the input.
+    func forEachRemaining(_ body: (borrowing DecodingRun.Decoded) throws -> Void) throws {
+        while batchIndex < batch.count {
+            try body(batch[batchIndex])
+            batchIndex += 1
+        }
+        while let handoff = queue.receive() {
+            switch handoff {
+            case .records(let records):
+                if !batch.isEmpty { recycled.trySend(batch) }
+                batch = []
+                batchIndex = 0
+                for index in records.indices {
+                    try body(records[index])
+                }
+                recycled.trySend(records)
+            case .finished(let run):
+                finishedRun = run
+            case .failed(let error):
+                close()
+                throw error
+            }
+        }
+    }
+
     /// Stops the decoding thread (if it still runs) and waits for it.
     func close() {
         guard let worker else { return }

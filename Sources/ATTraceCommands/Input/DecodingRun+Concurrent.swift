@@ -26,7 +26,7 @@ extension DecodingRun {
                                   onRecord: (DecodedRecord, Context) throws -> Void) throws {
         let stream = DecodedRecordStream(source, progress: progress, run: self)
         defer { stream.close() }
-        while let item = try stream.next() {
+        try stream.forEachRemaining { item in
             try onRecord(item.record, item.context)
         }
         if let finished = stream.finishedRun { self = finished }

@@ -92,11 +92,16 @@ extension ChannelDecoder {
     private mutating func startTransaction(leading: Int, lineEnd: Int, total: Int, isRepeat: Bool, nextID: inout Int) {
         // Hosts repeat lines (polls such as `AT+QSSLRECV=0,1500`): a recent equal line
         // shares its bytes, its parse and its shape instead of deriving them again.
-        let catalog = catalog
-        let cached = host.withUnsafeBytes(leading..<lineEnd) { bytes in
-            commandLines.entry(for: bytes) { CommandLineShape(commands: CommandLineParser.parse($0[...]), catalog: catalog) }
+        let line: [UInt8]
+        let lineShape: CommandLineShape
+        if let cached = host.withUnsafeBytes(leading..<lineEnd, { commandLines.cachedEntry(for: $0) }) {
+            line = cached.bytes
+            lineShape = cached.value
+        } else {
+            line = host.array(leading..<lineEnd)
+            lineShape = CommandLineShape(commands: CommandLineParser.parse(line[...]), catalog: catalog)
+            commandLines.remember(line, lineShape)
         }
-        let line = cached.bytes
         let firstMark = host.mark(at: leading)
         let terminatorMark = host.mark(at: Swift.max(leading, lineEnd - (isRepeat ? 1 : 0)))
         let echoTerminator: UInt8? = isRepeat || lineEnd >= total ? nil : host[lineEnd]
@@ -133,7 +138,7 @@ extension ChannelDecoder {
             // `A/` behaves like the line it repeats.
             shape = CommandLineShape(repeating: lastShape, catalog: catalog)
         } else {
-            shape = cached.value
+            shape = lineShape
             lastShape = shape
             lastCommandLine = line
         }

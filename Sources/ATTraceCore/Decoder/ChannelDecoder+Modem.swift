@@ -128,12 +128,16 @@ extension ChannelDecoder {
 
     private mutating func handleModemLine(contentStart: Int, contentEnd: Int, total: Int, endsWithLoneCR: Bool) {
         // A recurring line shares its bytes and its class (LineCache).
-        let catalog = catalog
-        let entry = modem.withUnsafeBytes(contentStart..<contentEnd) { bytes in
-            moduleLines.entry(for: bytes) { ModuleLineClass($0, catalog: catalog) }
+        let line: [UInt8]
+        let kind: ModuleLineClass
+        if let cached = modem.withUnsafeBytes(contentStart..<contentEnd, { moduleLines.cachedEntry(for: $0) }) {
+            line = cached.bytes
+            kind = cached.value
+        } else {
+            line = modem.array(contentStart..<contentEnd)
+            kind = ModuleLineClass(line, catalog: catalog)
+            moduleLines.remember(line, kind)
         }
-        let line = entry.bytes
-        let kind = entry.value
         let owner = awaitingFinal
 
         // Final and intermediate result codes (V.250 §5.7.1; catalog.md §1.2).

@@ -25,7 +25,9 @@ extension ChannelDecoder {
         // read to its end and reported as belonging to the ended transaction.
 
         if let final {
-            registerAsyncResults(for: done, final: final.code)
+            if done.shape.hasAsynchronousResults {
+                registerAsyncResults(for: done, final: final.code)
+            }
             if final.code == .ok {
                 for effect in done.shape.effects {
                     switch effect {

@@ -32,6 +32,8 @@ final class CommandLineShape: Sendable {
     /// Prefixes of results that arrive as URCs even while the command is pending
     /// (`+QSSLOPEN: 4,0` after `AT+QSSLOPEN=…`, quectel-ssl.md §7).
     let asynchronousPrefixes: [String]
+    /// The spec lists results that arrive later as URCs.
+    var hasAsynchronousResults: Bool { spec.map { !$0.asyncResults.isEmpty } ?? false }
     /// Settings an `OK` to the line changes, in command order.
     let effects: [Effect]
     /// The line may teach ``DeadlineContext`` something (`AT+QSSLCFG`, `AT+QSSLOPEN`).

@@ -15,8 +15,11 @@ struct LineCache<Value> {
     /// Longer lines are rarely repeated exactly; they are not cached.
     static var maximumLength: Int { 96 }
 
-    /// Set `n` is slots `2n` (most recently used) and `2n + 1`.
-    private var slots: [Entry?]
+    /// Set `n` is slots `2n` (most recently used) and `2n + 1`; an empty line is an empty
+    /// slot. Lines and values are kept apart so that a lookup compares the line in place,
+    /// without copying (retaining) an entry it may not return.
+    private var lines: [[UInt8]]
+    private var values: [Value?]
 
     struct Entry {
         var bytes: [UInt8]
@@ -24,34 +27,57 @@ struct LineCache<Value> {
     }
 
     init() {
-        slots = Array(repeating: nil, count: Self.slotCount)
+        lines = Array(repeating: [], count: Self.slotCount)
+        values = Array(repeating: nil, count: Self.slotCount)
     }
 
     /// The bytes of `line` as an array and the value `derive` gives for them: the cached
     /// ones when the same line is still in its set.
     mutating func entry(for line: UnsafeRawBufferPointer, derive: ([UInt8]) -> Value) -> Entry {
-        guard !line.isEmpty, line.count <= Self.maximumLength else {
-            let bytes = Array(line)
-            return Entry(bytes: bytes, value: derive(bytes))
-        }
-        let first = 2 * (Int(truncatingIfNeeded: Self.hash(line)) & (Self.setCount - 1))
-        if let cached = slots[first], Self.holds(cached, line) {
-            return cached
-        }
-        if let cached = slots[first + 1], Self.holds(cached, line) {
-            slots.swapAt(first, first + 1)
-            return cached
-        }
+        if let cached = cachedEntry(for: line) { return cached }
         let bytes = Array(line)
-        let entry = Entry(bytes: bytes, value: derive(bytes))
-        slots.swapAt(first, first + 1)
-        slots[first] = entry
-        return entry
+        let value = derive(bytes)
+        remember(bytes, value)
+        return Entry(bytes: bytes, value: value)
+    }
+
+    /// The cached bytes and value of `line`, if it is still in its set (it becomes the most
+    /// recently used of the two). With ``remember(_:_:)``, a caller derives the value of a
+    /// line it did not find without a closure (which would capture and retain its context on
+    /// every lookup).
+    mutating func cachedEntry(for line: UnsafeRawBufferPointer) -> Entry? {
+        guard !line.isEmpty, line.count <= Self.maximumLength else { return nil }
+        let first = Self.firstSlot(of: line)
+        if !holds(first, line) {
+            guard holds(first + 1, line) else { return nil }
+            swapSlots(first)
+        }
+        return Entry(bytes: lines[first], value: values[first].unsafelyUnwrapped)
+    }
+
+    /// Keeps `line` and its value as the most recently used of its set (a line too long to
+    /// keep is not kept).
+    mutating func remember(_ line: [UInt8], _ value: Value) {
+        guard !line.isEmpty, line.count <= Self.maximumLength else { return }
+        let first = line.withUnsafeBytes { Self.firstSlot(of: $0) }
+        swapSlots(first)
+        values[first] = value
+        lines[first] = line
+    }
+
+    private static func firstSlot(of line: UnsafeRawBufferPointer) -> Int {
+        2 * (Int(truncatingIfNeeded: hash(line)) & (setCount - 1))
+    }
+
+    /// Swaps the two slots of a set by moving them (no retain).
+    private mutating func swapSlots(_ first: Int) {
+        lines.withUnsafeMutableBufferPointer { $0.swapAt(first, first + 1) }
+        values.withUnsafeMutableBufferPointer { $0.swapAt(first, first + 1) }
     }
 
     @inline(__always)
-    private static func holds(_ entry: Entry, _ line: UnsafeRawBufferPointer) -> Bool {
-        entry.bytes.count == line.count && entry.bytes.withUnsafeBytes { equal($0, line) }
+    private func holds(_ slot: Int, _ line: UnsafeRawBufferPointer) -> Bool {
+        lines[slot].count == line.count && lines[slot].withUnsafeBytes { Self.equal($0, line) }
     }
 }
 
