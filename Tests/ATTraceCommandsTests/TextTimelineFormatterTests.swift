@@ -20,7 +20,7 @@ import Testing
         formatter.origin = Timestamp(seconds: 1_795_000_000)
         var out = ByteWriter { _ in }
         formatter.write(record, to: &out)
-        return String(decoding: out.buffer, as: UTF8.self)
+        return out.text
     }
 
     /// A capture with 10 000 or more transactions crashed the id column (a range with its

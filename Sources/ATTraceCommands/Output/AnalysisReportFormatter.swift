@@ -123,7 +123,7 @@ struct AnalysisReportFormatter {
         for _ in 0..<decimals { scale *= 10 }
         writer.write(fixedPoint: Int64((value * Double(scale)).rounded()), scale: scale, decimals: decimals,
                      maximumDecimals: decimals, trim: false)
-        return String(decoding: writer.buffer, as: UTF8.self)
+        return writer.text
     }
 
     static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {

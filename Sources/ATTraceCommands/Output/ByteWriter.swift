@@ -3,85 +3,174 @@ import ATTraceCore
 /// Remembers the `YYYY-MM-DDT` text of the last day written.
 struct DateCache {
     private var day: Int64 = .min
-    private var prefix: [UInt8] = []
+    /// `YYYY-MM-DDT`: eleven bytes.
+    private var prefix: (UInt64, UInt64) = (0, 0)
 
-    mutating func append(_ time: Timestamp, to out: inout [UInt8]) {
+    /// Writes `time` as ISO-8601 UTC without quotes: `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
+    mutating func append(_ time: Timestamp, to out: inout ByteWriter) {
         let (seconds, fraction) = time.secondsAndFraction
         let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         if day != self.day {
             var full: [UInt8] = []
             time.appendISO8601(to: &full)
-            prefix = Array(full.prefix(11))
+            withUnsafeMutableBytes(of: &prefix) { bytes in
+                for index in 0..<11 { bytes[index] = full[index] }
+            }
             self.day = day
         }
-        out.append(contentsOf: prefix)
         let second = seconds - day * 86_400
-        // `HH:MM:SS.nnnnnnnnnZ`, built on the stack and appended at once (one capacity check
-        // instead of twenty).
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &scratch) { text in
+        // The date, then `HH:MM:SS.nnnnnnnnnZ`, written in place: one capacity check.
+        let prefix = prefix
+        out.write(exactly: 30) { text in
+            withUnsafeBytes(of: prefix) { date in
+                text.update(from: date.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 11)
+            }
             func two(_ value: Int64, at index: Int) {
                 text[index] = 48 + UInt8(value / 10)
                 text[index + 1] = 48 + UInt8(value % 10)
             }
-            two(second / 3600, at: 0)
-            text[2] = UInt8(ascii: ":")
-            two(second / 60 % 60, at: 3)
-            text[5] = UInt8(ascii: ":")
-            two(second % 60, at: 6)
-            text[8] = UInt8(ascii: ".")
+            two(second / 3600, at: 11)
+            text[13] = UInt8(ascii: ":")
+            two(second / 60 % 60, at: 14)
+            text[16] = UInt8(ascii: ":")
+            two(second % 60, at: 17)
+            text[19] = UInt8(ascii: ".")
             var rest = fraction
-            for index in stride(from: 17, through: 9, by: -1) {
+            for index in stride(from: 28, through: 20, by: -1) {
                 text[index] = 48 + UInt8(rest % 10)
                 rest /= 10
             }
-            text[18] = UInt8(ascii: "Z")
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[0..<19]))
+            text[29] = UInt8(ascii: "Z")
         }
     }
 }
 
 /// Builds output text as bytes (no `String` on the hot path) and hands it to a sink in
 /// large blocks. Public only for `attrace-bench --stages`, which times the formatters.
-public struct ByteWriter {
-    var buffer: [UInt8] = []
+///
+/// The bytes live in one buffer of its own that only grows: a write is a capacity check and
+/// a store, where an array's append also asks whether its storage is shared. Noncopyable,
+/// because two writers must not own one buffer.
+public struct ByteWriter: ~Copyable {
+    private var start: UnsafeMutablePointer<UInt8>
+    /// Bytes written since the last flush.
+    private(set) var count = 0
+    private var capacity: Int
     let sink: (UnsafeRawBufferPointer) -> Void
     let flushThreshold: Int
 
     public init(flushThreshold: Int = 1 << 16, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
         self.flushThreshold = flushThreshold
         self.sink = sink
-        buffer.reserveCapacity(flushThreshold + 4096)
+        capacity = flushThreshold + 4096
+        start = .allocate(capacity: capacity)
     }
 
-    @inline(__always) mutating func write(_ byte: UInt8) { buffer.append(byte) }
-    @inline(__always) mutating func write(_ text: StaticString) {
-        text.withUTF8Buffer { buffer.append(contentsOf: $0) }
+    deinit {
+        start.deallocate()
     }
+
+    /// Makes room for `extra` more bytes (a record can be larger than the flush threshold:
+    /// the buffer grows rather than flushing in the middle of it).
+    @inline(__always) private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(extra) }
+    }
+
+    private mutating func grow(_ extra: Int) {
+        let newCapacity = Swift.max(capacity * 2, count + extra)
+        let newStart = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStart.update(from: start, count: count)
+        start.deallocate()
+        start = newStart
+        capacity = newCapacity
+    }
+
+    @inline(__always) mutating func write(_ byte: UInt8) {
+        reserve(1)
+        start[count] = byte
+        count += 1
+    }
+
+    @inline(__always) mutating func write(_ text: StaticString) {
+        text.withUTF8Buffer { write(raw: UnsafeRawBufferPointer($0)) }
+    }
+
     /// Disfavored so that literals take the `StaticString` overload, a plain copy of bytes.
     @_disfavoredOverload
-    @inline(__always) mutating func write(_ text: String) { buffer.append(contentsOf: text.utf8) }
+    mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { write(raw: UnsafeRawBufferPointer($0)) }
+    }
+
+    @inline(__always) mutating func write(raw bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (start + count).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count += bytes.count
+    }
+
     @inline(__always) mutating func write<C: Collection>(bytes: C) where C.Element == UInt8 {
-        buffer.append(contentsOf: bytes)
+        if bytes.withContiguousStorageIfAvailable({ write(raw: UnsafeRawBufferPointer($0)) }) == nil {
+            reserve(bytes.count)
+            for byte in bytes {
+                start[count] = byte
+                count += 1
+            }
+        }
+    }
+
+    /// Lets `body` write exactly `length` bytes in place.
+    @inline(__always)
+    mutating func write(exactly length: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        reserve(length)
+        body(start + count)
+        count += length
+    }
+
+    /// The last byte written since the last flush.
+    var last: UInt8? { count > 0 ? start[count - 1] : nil }
+
+    mutating func removeLast() {
+        precondition(count > 0, "nothing to remove")
+        count -= 1
+    }
+
+    /// The bytes written since the last flush, as text (for small writers that format a
+    /// value and are never flushed).
+    var text: String {
+        String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+    }
+
+    /// Calls `body` with the bytes written since the last flush, to change some in place.
+    mutating func withWrittenBytes<Result>(_ body: (UnsafeMutableBufferPointer<UInt8>) -> Result) -> Result {
+        body(UnsafeMutableBufferPointer(start: start, count: count))
+    }
+
+    /// Appends `byte` `repetitions` times.
+    mutating func write(_ byte: UInt8, repeating repetitions: Int) {
+        guard repetitions > 0 else { return }
+        reserve(repetitions)
+        (start + count).update(repeating: byte, count: repetitions)
+        count += repetitions
     }
 
     /// Decimal digits without building a `String`.
     mutating func write(integer value: Int) {
         if value >= 0 && value < 10 {
-            buffer.append(48 + UInt8(value))
+            write(48 + UInt8(value))
             return
         }
         var magnitude = value.magnitude
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        if value < 0 { write(UInt8(ascii: "-")) }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch
-        var count = 0
+        var length = 0
         withUnsafeMutableBytes(of: &digits) { scratch in
             repeat {
-                scratch[23 - count] = 48 + UInt8(magnitude % 10)
+                scratch[23 - length] = 48 + UInt8(magnitude % 10)
                 magnitude /= 10
-                count += 1
+                length += 1
             } while magnitude > 0
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[(24 - count)...]))
+            write(raw: UnsafeRawBufferPointer(rebasing: scratch[(24 - length)...]))
         }
     }
 
@@ -94,7 +183,7 @@ public struct ByteWriter {
     mutating func write(fixedPoint value: Int64, scale: Int64, decimals: Int, maximumDecimals: Int, trim: Bool) {
         var v = value
         if v < 0 {
-            buffer.append(UInt8(ascii: "-"))
+            write(UInt8(ascii: "-"))
             v = -v
         }
         var whole = v / scale
@@ -127,25 +216,25 @@ public struct ByteWriter {
                 while count > 0 && digits[count - 1] == 48 { count -= 1 }
                 if count == 0 { return }
             }
-            buffer.append(UInt8(ascii: "."))
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[0..<count]))
+            write(UInt8(ascii: "."))
+            write(raw: UnsafeRawBufferPointer(rebasing: digits[0..<count]))
         }
     }
 
     /// ISO-8601 UTC time in quotes; the date part is cached (it rarely changes).
     mutating func writeQuoted(time: Timestamp, cache: inout DateCache) {
-        buffer.append(UInt8(ascii: "\""))
-        cache.append(time, to: &buffer)
-        buffer.append(UInt8(ascii: "\""))
+        write(UInt8(ascii: "\""))
+        cache.append(time, to: &self)
+        write(UInt8(ascii: "\""))
     }
 
     @inline(__always) mutating func flushIfNeeded() {
-        if buffer.count >= flushThreshold { flush() }
+        if count >= flushThreshold { flush() }
     }
 
     public mutating func flush() {
-        guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { sink($0) }
-        buffer.removeAll(keepingCapacity: true)
+        guard count > 0 else { return }
+        sink(UnsafeRawBufferPointer(start: start, count: count))
+        count = 0
     }
 }

@@ -96,7 +96,7 @@ struct DiffTextFormatter {
     /// `A #12   ` in a fixed width, or `A -     ` for a missing side.
     private func writeReference(_ label: String, _ transaction: Transaction?, to out: inout ByteWriter) {
         begin(.dim, &out)
-        let visibleStart = out.buffer.count
+        let visibleStart = out.count
         out.write(label + " ")
         if let transaction {
             out.write(UInt8(ascii: "#"))
@@ -104,7 +104,7 @@ struct DiffTextFormatter {
         } else {
             out.write("-")
         }
-        let width = out.buffer.count - visibleStart
+        let width = out.count - visibleStart
         end(&out)
         for _ in width..<Swift.max(width + 2, 8) { out.write(UInt8(ascii: " ")) }
     }

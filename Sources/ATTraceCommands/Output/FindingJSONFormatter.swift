@@ -13,8 +13,10 @@ struct FindingJSONFormatter {
         out.write(finding.severity.rawValue)
         out.write("\",\"time\":")
         if let time = finding.time {
+            var text: [UInt8] = []
+            time.appendISO8601(to: &text)
             out.write(UInt8(ascii: "\""))
-            time.appendISO8601(to: &out.buffer)
+            out.write(bytes: text)
             out.write(UInt8(ascii: "\""))
             if let origin {
                 out.write(",\"rel\":")

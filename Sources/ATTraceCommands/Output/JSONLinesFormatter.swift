@@ -24,8 +24,8 @@ struct JSONLinesFormatter {
         }
         if let inputName {
             // Re-open the object to add the input's name before its closing brace.
-            if out.buffer.last == UInt8(ascii: "}") {
-                out.buffer.removeLast()
+            if out.last == UInt8(ascii: "}") {
+                out.removeLast()
                 out.write(",\"input\":")
                 Self.writeString(bytes: inputName.utf8, to: &out, isUTF8: true)
                 out.write(UInt8(ascii: "}"))
@@ -258,7 +258,7 @@ struct JSONLinesFormatter {
             out.write(",\"bytes\":{\"length\":")
             out.write(integer: d.bytes.count)
             out.write(",\"base64\":\"")
-            Base64.encode(d.bytes, into: &out.buffer)
+            Base64.encode(d.bytes, into: &out)
             out.write("\"}")
         }
         writeChannel(d.channel, to: &out)
@@ -341,7 +341,7 @@ struct JSONLinesFormatter {
         out.write("{\"length\":")
         out.write(integer: payload.length)
         out.write(",\"base64\":\"")
-        Base64.encode(payload.bytes, into: &out.buffer)
+        Base64.encode(payload.bytes, into: &out)
         out.write(UInt8(ascii: "\""))
         if let declared = payload.declaredLength, declared != payload.length {
             out.write(",\"declared\":")

@@ -77,11 +77,11 @@ struct TextTimelineFormatter {
     private mutating func prefix(_ time: Timestamp?, frame: Int, channel: UInt32, to out: inout ByteWriter) {
         let width = timeStyle == .absolute ? 30 : 12
         begin(.dim, &out)
-        let columnStart = out.buffer.count
+        let columnStart = out.count
         if let time {
             switch timeStyle {
             case .absolute:
-                dates.append(time, to: &out.buffer)
+                dates.append(time, to: &out)
             case .relative:
                 out.write(fixedPoint: time.nanoseconds - (origin ?? time).nanoseconds, scale: 1_000_000_000,
                           decimals: 9, maximumDecimals: 6, trim: false)
@@ -96,7 +96,7 @@ struct TextTimelineFormatter {
         }
         Self.padLeft(&out, from: columnStart, to: width)
         out.write("  ")
-        let frameStart = out.buffer.count
+        let frameStart = out.count
         out.write(integer: frame)
         Self.padLeft(&out, from: frameStart, to: 6)
         end(&out)
@@ -111,12 +111,13 @@ struct TextTimelineFormatter {
     /// Right-aligns what was written since `start` in a field of `width` bytes: appends the
     /// padding, then moves the field behind it (a few bytes, not a generic insert).
     private static func padLeft(_ out: inout ByteWriter, from start: Int, to width: Int) {
-        let written = out.buffer.count - start
+        let written = out.count - start
         guard written < width else { return }
         let padding = width - written
-        out.buffer.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding))
-        out.buffer.withUnsafeMutableBytes { bytes in
-            let field = bytes.baseAddress! + start
+        out.write(UInt8(ascii: " "), repeating: padding)
+        out.withWrittenBytes { bytes in
+            // The field moves right by the padding; the regions overlap (a memmove).
+            let field = UnsafeMutableRawPointer(bytes.baseAddress! + start)
             (field + padding).copyMemory(from: field, byteCount: written)
             field.initializeMemory(as: UInt8.self, repeating: UInt8(ascii: " "), count: padding)
         }
@@ -134,10 +135,10 @@ struct TextTimelineFormatter {
         let rx = t.rx
         prefix(t.start, frame: t.firstFrame, channel: t.channel, to: &out)
         begin(.dim, &out)
-        let idStart = out.buffer.count
+        let idStart = out.count
         out.write(UInt8(ascii: "#"))
         out.write(integer: t.id)
-        let idLength = out.buffer.count - idStart
+        let idLength = out.count - idStart
         end(&out)
         for _ in idLength..<Swift.max(idLength + 1, 5) { out.write(UInt8(ascii: " ")) }
         begin(.bold, &out)
@@ -443,7 +444,7 @@ struct TextTimelineFormatter {
     static func escaped(_ bytes: [UInt8], keepUTF8: Bool = false) -> String {
         var out = ByteWriter { _ in }
         writeEscaped(bytes, to: &out, keepUTF8: keepUTF8)
-        return String(decoding: out.buffer, as: UTF8.self)
+        return out.text
     }
 
     static func writeEscaped<C: Collection>(_ bytes: C, to out: inout ByteWriter, keepUTF8: Bool = false) where C.Element == UInt8 {
@@ -484,12 +485,12 @@ struct TextTimelineFormatter {
     static func milliseconds(_ duration: Duration) -> String {
         var writer = ByteWriter { _ in }
         writer.write(fixedPoint: duration.nanoseconds, scale: 1_000_000, decimals: 6, maximumDecimals: 1, trim: false)
-        return String(decoding: writer.buffer, as: UTF8.self) + " ms"
+        return writer.text + " ms"
     }
 
     static func seconds(_ duration: Duration) -> String {
         var writer = ByteWriter { _ in }
         writer.write(fixedPoint: duration.nanoseconds, scale: 1_000_000_000, decimals: 9, maximumDecimals: 2, trim: false)
-        return String(decoding: writer.buffer, as: UTF8.self) + " s"
+        return writer.text + " s"
     }
 }

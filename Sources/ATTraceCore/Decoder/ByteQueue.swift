@@ -33,6 +33,9 @@ struct ByteQueue {
     /// Resume point for line-end scans (relative to `head`), so a long line arriving in
     /// small chunks is not rescanned from its start (NIO `LineBasedFrameDecoder`).
     var scanOffset = 0
+    /// Some byte's direction was inferred: spans must look for inferred marks (records with
+    /// direction tags, the usual input, never make one).
+    private var hasInferredMarks = false
 
     init() {
         storage.reserveCapacity(4096)
@@ -58,6 +61,7 @@ struct ByteQueue {
             // Same record continued (an importer may split one record): keep one mark.
         } else {
             marks.append(Mark(position: position, time: time, frame: frame, isInferred: isInferred))
+            if isInferred { hasInferredMarks = true }
         }
         storage.append(contentsOf: bytes)
     }
@@ -68,31 +72,45 @@ struct ByteQueue {
 
     /// The provenance of the byte at `offset` (relative to the head).
     func mark(at offset: Int) -> Mark {
+        marks[markIndex(at: offset)]
+    }
+
+    /// The index of the mark of the byte at `offset`. Marks are sorted by position, and
+    /// `markHead` is the head byte's: most lookups end within a few steps of it.
+    @inline(__always)
+    private func markIndex(at offset: Int) -> Int {
         let position = base + head + offset
-        // Marks are sorted by position; most lookups hit the first few.
-        var low = markHead
-        var high = marks.count - 1
-        if high - low < 8 {
-            var index = low
-            while index < high, marks[index + 1].position <= position { index += 1 }
-            return marks[index]
+        var index = markHead
+        let last = marks.count - 1
+        var steps = 0
+        while index < last, marks[index + 1].position <= position {
+            index += 1
+            steps += 1
+            if steps == 8 { return searchMark(position, from: index) }
         }
+        return index
+    }
+
+    private func searchMark(_ position: Int, from start: Int) -> Int {
+        var low = start
+        var high = marks.count - 1
         while low < high {
             let mid = (low + high + 1) / 2
             if marks[mid].position <= position { low = mid } else { high = mid - 1 }
         }
-        return marks[low]
+        return low
     }
 
     /// The provenance of the next `length` bytes (at least one byte must be queued).
     func span(_ length: Int, from offset: Int = 0) -> Span {
-        let first = mark(at: offset)
-        let last = length > 1 ? mark(at: offset + length - 1) : first
+        let firstIndex = markIndex(at: offset)
+        let first = marks[firstIndex]
+        let last = length > 1 ? marks[markIndex(at: offset + length - 1)] : first
         var inferred = first.isInferred || last.isInferred
-        if !inferred && first.frame != last.frame {
+        if hasInferredMarks && !inferred && first.frame != last.frame {
             let start = base + head + offset
             let end = start + length
-            for index in markHead..<marks.count where marks[index].position >= start && marks[index].position < end {
+            for index in firstIndex..<marks.count where marks[index].position >= start && marks[index].position < end {
                 if marks[index].isInferred { inferred = true; break }
             }
         }

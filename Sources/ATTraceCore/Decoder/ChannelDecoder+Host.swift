@@ -116,10 +116,6 @@ extension ChannelDecoder {
         var index = 0
         while index < pending.count {
             // Fields read in place: a copy of the pending transaction costs more than the test.
-            if pending[index].transaction.final != nil {
-                index += 1
-                continue
-            }
             if pending[index].isCancelled {
                 completeTransaction(at: index, final: nil, status: .cancelled)
                 continue
@@ -139,10 +135,19 @@ extension ChannelDecoder {
             shape = CommandLineShape(repeating: lastShape, catalog: catalog)
         } else {
             shape = lineShape
-            lastShape = shape
-            lastCommandLine = line
+            // A recurring line has the same shape object: nothing to store again.
+            if lastShape !== shape {
+                lastShape = shape
+                lastCommandLine = line
+            }
         }
-        let maximumResponseTime = shape.timedSpec.flatMap { deadlines.resolve($0.responseTime, for: shape.timedCommand) }
+        // The maximum response time under the deadlines in effect (a rule depends on them).
+        let maximumResponseTime: Duration?
+        switch shape.responseTime {
+        case nil, .unspecified?: maximumResponseTime = nil
+        case .fixed(let duration)?: maximumResponseTime = duration
+        case .rule(let rule)?: maximumResponseTime = deadlines.resolve(.rule(rule), for: shape.timedCommand)
+        }
         let transaction = Transaction(
             id: nextID, channel: channel, commandLine: line, commands: shape.commands,
             repeatedLine: isRepeat ? lastCommandLine : nil,
@@ -155,9 +160,9 @@ extension ChannelDecoder {
         // A host that sends command after command that the module never answers (or a
         // damaged log that makes it look so) would make every later line scan an ever longer
         // list: beyond the bound the oldest unanswered command is given up (product.md §6).
-        if pending.count >= Self.maximumPending, let oldest = pending.firstIndex(where: { $0.transaction.final == nil }) {
-            pending[oldest].transaction.abandonment = .nextCommand(firstMark.time)
-            completeTransaction(at: oldest, final: nil, status: .unanswered)
+        if pending.count >= Self.maximumPending {
+            pending[0].transaction.abandonment = .nextCommand(firstMark.time)
+            completeTransaction(at: 0, final: nil, status: .unanswered)
         }
         // Without a catalog bound, the generic watchdog decides when the command is given up.
         pending.append(PendingTransaction(transaction: transaction, shape: shape, echoTerminator: echoTerminator,

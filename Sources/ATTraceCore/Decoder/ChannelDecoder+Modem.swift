@@ -54,7 +54,7 @@ extension ChannelDecoder {
         }
 
         // `A` acknowledgements during an `AT+QFUPL` upload in ackmode 1.
-        if let index = pending.firstIndex(where: { $0.acknowledgesUpload && $0.transaction.final == nil }),
+        if let index = pending.firstIndex(where: { $0.acknowledgesUpload }),
            modem[0] == UInt8(ascii: "A"), modem.count == 1 || modem[1] != UInt8(ascii: "T") {
             if modem.count == 1 && modemSegmentOpen { return false }
             let span = modem.consume(1)
@@ -68,8 +68,7 @@ extension ChannelDecoder {
 
         // The `> ` prompt has no line end (quectel-ssl.md §5.3).
         if modem[start] == UInt8(ascii: ">"),
-           let index = pending.firstIndex(where: { $0.promptPayload != nil && $0.transaction.promptTime == nil
-                                                   && $0.transaction.final == nil }) {
+           let index = pending.firstIndex(where: { $0.promptPayload != nil && $0.transaction.promptTime == nil }) {
             var length = start + 1
             if length < modem.count {
                 if modem[length] == 0x20 { length += 1 }
@@ -123,7 +122,7 @@ extension ChannelDecoder {
 
     /// The oldest pending transaction that still waits for its final result.
     var awaitingFinal: Int? {
-        pending.firstIndex(where: { $0.transaction.final == nil })
+        pending.isEmpty ? nil : 0
     }
 
     private mutating func handleModemLine(contentStart: Int, contentEnd: Int, total: Int, endsWithLoneCR: Bool) {
@@ -157,8 +156,7 @@ extension ChannelDecoder {
             if let prefix = kind.prefix {
                 // `AT+QSSLRECV` owns `+QSSLRECV:`; `+QSSLOPEN: 4,0` is the asynchronous result
                 // even while `AT+QSSLOPEN` is pending, unless it is the test form (quectel-ssl.md §7).
-                isOwnResponse = pending[index].shape.responsePrefixes.contains(prefix)
-                    && !pending[index].shape.asynchronousPrefixes.contains(prefix)
+                isOwnResponse = pending[index].shape.isResponse(prefix: prefix)
             } else {
                 isOwnResponse = kind.urcName == nil
             }
@@ -310,7 +308,7 @@ extension ChannelDecoder {
 
     /// `RDY` / `POWERED DOWN`: the module restarted; nothing pending will be answered.
     private mutating func moduleRestarted(at time: Timestamp) {
-        while let index = pending.firstIndex(where: { $0.transaction.final == nil }) {
+        while let index = awaitingFinal {
             if !pending[index].isCancelled { pending[index].transaction.abandonment = .restart(time) }
             completeTransaction(at: index, final: nil, status: pending[index].isCancelled ? .cancelled : .unanswered)
         }

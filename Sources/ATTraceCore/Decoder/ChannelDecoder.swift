@@ -20,6 +20,8 @@ struct ChannelDecoder {
     var lastDirection: Direction?
 
     var output: [DecodedRecord] = []
+    /// Commands waiting for their final result, oldest first (a module answers in order).
+    /// None has a final result: completing a transaction removes it.
     var pending: [PendingTransaction] = []
     var hostState: HostState = .command
     var modemState: ModemState = .lines

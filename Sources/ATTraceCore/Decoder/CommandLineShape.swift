@@ -15,6 +15,8 @@ final class CommandLineShape: Sendable {
     /// The command whose maximum response time applies (the first effective one), and its spec.
     let timedCommand: ATCommand
     let timedSpec: CommandSpec?
+    /// The timed spec's response time (`nil` without a spec).
+    let responseTime: ResponseTime?
     /// What the command's `> ` prompt would introduce, if it prompts.
     let promptPayload: PendingTransaction.PromptPayload?
     /// Bytes the host uploads after `CONNECT` (`AT+QFUPL`, `AT+QHTTPURL`, …).
@@ -81,6 +83,7 @@ final class CommandLineShape: Sendable {
         self.spec = spec
         timedCommand = effective[0]
         timedSpec = main.name == effective[0].name ? spec : catalog.command(effective[0].name)
+        responseTime = timedSpec?.responseTime
 
         var promptPayload: PendingTransaction.PromptPayload?
         if let rule = spec?.prompt, main.form == .write || (main.form == .exec && main.name == "AT+CMGW") {
@@ -151,6 +154,12 @@ final class CommandLineShape: Sendable {
         self.effects = effects
         let observed = spec.map { DeadlineContext.observedCommands.contains($0.name) } ?? false
         informsDeadlines = observed || commands.count > 1
+    }
+
+    /// `true` when a `+NAME:` line with `prefix` answers the line, rather than being an
+    /// asynchronous result or a URC.
+    func isResponse(prefix: String) -> Bool {
+        responsePrefixes.contains(prefix) && !asynchronousPrefixes.contains(prefix)
     }
 
     private static func shapesTraffic(_ spec: CommandSpec) -> Bool {

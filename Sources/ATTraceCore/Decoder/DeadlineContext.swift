@@ -58,34 +58,73 @@ public struct DeadlineContext: Hashable, Sendable {
 
     /// Learns from a finished transaction: `AT+QSSLCFG` writes answered `OK`, `+QSSLCFG:`
     /// query answers, and `AT+QSSLOPEN`.
+    ///
+    /// Called for every transaction (by the decoder, the analyzer and replay), and few are
+    /// one of these: the names are compared once, and only the two settings that matter are
+    /// recognised, from the parameter's bytes.
     public mutating func observe(_ transaction: Transaction) {
-        // Called for every transaction: a line of one command is usually not one of these.
-        if transaction.commands.count == 1, !Self.observedCommands.contains(transaction.name) { return }
-        guard transaction.commands.contains(where: { Self.observedCommands.contains($0.name) }) else { return }
-        for command in transaction.commands where Self.observedCommands.contains(command.name) {
-            if command.name == "AT+QSSLOPEN", command.form == .write,
-               let context = command.integer(1), let client = command.integer(2) {
-                clientContext[client] = context
-            }
-            if command.name == "AT+QSSLCFG", command.form == .write, transaction.status == .ok,
-               let keyword = command.parameter(0)?.keyword,
-               let context = command.integer(1), let value = command.integer(2) {
-                record(keyword: keyword, context: context, value: value)
+        var isObserved = false
+        for command in transaction.commands {
+            switch command.name {
+            case "AT+QSSLOPEN":
+                isObserved = true
+                if command.form == .write, let context = command.integer(1), let client = command.integer(2) {
+                    clientContext[client] = context
+                }
+            case "AT+QSSLCFG":
+                isObserved = true
+                if command.form == .write, transaction.status == .ok,
+                   let setting = command.parameter(0).flatMap(Setting.init), let context = command.integer(1),
+                   let value = command.integer(2) {
+                    record(setting, context: context, value: value)
+                }
+            default:
+                break
             }
         }
-        for line in transaction.responses {
+        guard isObserved else { return }
+        for line in transaction.responses where line.text.first == UInt8(ascii: "+") {
             let parsed = ResponseLine(line.text)
-            guard parsed.prefix == "+QSSLCFG", let keyword = parsed.field(0)?.keyword,
+            guard parsed.prefix == "+QSSLCFG", let setting = parsed.field(0).flatMap(Setting.init),
                   let context = parsed.integer(1), let value = parsed.integer(2) else { continue }
-            record(keyword: keyword, context: context, value: value)
+            record(setting, context: context, value: value)
         }
     }
 
-    private mutating func record(keyword: String, context: Int64, value: Int64) {
-        switch keyword {
-        case "negotiatetime": negotiateTime[context] = value
-        case "closetimemode": closeTimeMode[context] = value
-        default: break
+    /// The `AT+QSSLCFG` settings deadlines depend on.
+    private enum Setting {
+        case negotiateTime
+        case closeTimeMode
+
+        /// The setting a keyword parameter names (`"negotiatetime"`, any case, spaces
+        /// ignored, as ``ATParameter/keyword``), if it is one of these.
+        init?(_ parameter: ATParameter) {
+            var text = parameter.text
+            let setting: Setting? = text.withUTF8 { bytes in
+                if Self.matches(bytes, "negotiatetime") { return .negotiateTime }
+                if Self.matches(bytes, "closetimemode") { return .closeTimeMode }
+                return nil
+            }
+            guard let setting else { return nil }
+            self = setting
+        }
+
+        private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ keyword: StaticString) -> Bool {
+            let expected = UnsafeBufferPointer(start: keyword.utf8Start, count: keyword.utf8CodeUnitCount)
+            var index = 0
+            for byte in bytes where byte != 0x20 {
+                let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                guard index < expected.count, lower == expected[index] else { return false }
+                index += 1
+            }
+            return index == expected.count
+        }
+    }
+
+    private mutating func record(_ setting: Setting, context: Int64, value: Int64) {
+        switch setting {
+        case .negotiateTime: negotiateTime[context] = value
+        case .closeTimeMode: closeTimeMode[context] = value
         }
     }
 

@@ -44,17 +44,25 @@ public final class CaptureReader {
     /// The snapshot length from the file header: the largest record libpcap returns.
     public let snapshotLength: Int
 
-    private var handle: OpaquePointer?
+    // The state below is read and written for every record. A reader is used by one thread
+    // at a time (it is not Sendable) and no access overlaps another, so the dynamic
+    // exclusivity checks of class properties, which cost more than interpreting a record's
+    // header, are left out.
+    @exclusivity(unchecked) private var handle: OpaquePointer?
     private let layout: RecordLayout
     /// Records delivered so far; the next one gets `frame + 1`.
-    private var frame = 0
-    private var lastTime: Timestamp?
-    private var isAtEnd = false
+    @exclusivity(unchecked) private var frame = 0
+    @exclusivity(unchecked) private var lastTime: Timestamp?
+    @exclusivity(unchecked) private var isAtEnd = false
     /// The damaged-tail diagnostic, until it has been delivered once.
-    private var endDiagnostic: Diagnostic?
+    @exclusivity(unchecked) private var endDiagnostic: Diagnostic?
     /// Records of the current packet not yet returned by ``next()``.
-    private var pending: [CaptureRecord] = []
-    private var pendingHead = 0
+    @exclusivity(unchecked) private var pending: [CaptureRecord] = []
+    @exclusivity(unchecked) private var pendingHead = 0
+    /// The TLV lists of the latest records of each direction, with their parse: a capture
+    /// repeats a few lists (one per direction and channel), and comparing bytes costs far
+    /// less than parsing them again.
+    @exclusivity(unchecked) private var recentHeaders = RecentHeaders()
 
     // MARK: - Opening
 
@@ -253,7 +261,12 @@ public final class CaptureReader {
         let record = packet.bytes
         let header: ExportedPDUHeader
         do {
-            header = try ExportedPDUHeader(parsing: record)
+            if let recent = recentHeaders.header(of: record) {
+                header = recent
+            } else {
+                header = try ExportedPDUHeader(parsing: record)
+                recentHeaders.remember(header, of: record)
+            }
         } catch {
             var message = "record \(packet.frame) is unreadable: \(error)"
             if packet.isSnapped {
@@ -289,5 +302,31 @@ public final class CaptureReader {
             message: "record \(packet.frame) was cut short by the capture: "
                 + "\(packet.originalLength - packet.bytes.count) of its \(packet.originalLength) bytes are missing",
             time: packet.time, frame: packet.frame, channel: channel, direction: direction)
+    }
+}
+
+/// The last two exported-PDU TLV lists a reader parsed, by their bytes.
+private struct RecentHeaders {
+    private var lists: [[UInt8]] = [[], []]
+    private var headers: [ExportedPDUHeader] = [ExportedPDUHeader(), ExportedPDUHeader()]
+    private var newest = 0
+
+    /// The parse of `record`'s TLV list when it is byte for byte one of the two kept.
+    func header(of record: UnsafeRawBufferPointer) -> ExportedPDUHeader? {
+        if matches(newest, record) { return headers[newest] }
+        if matches(1 - newest, record) { return headers[1 - newest] }
+        return nil
+    }
+
+    mutating func remember(_ header: ExportedPDUHeader, of record: UnsafeRawBufferPointer) {
+        newest = 1 - newest
+        lists[newest] = Array(UnsafeRawBufferPointer(rebasing: record[..<header.payloadOffset]))
+        headers[newest] = header
+    }
+
+    private func matches(_ slot: Int, _ record: UnsafeRawBufferPointer) -> Bool {
+        let list = lists[slot]
+        guard !list.isEmpty, record.count >= list.count else { return false }
+        return list.withUnsafeBytes { memcmp($0.baseAddress!, record.baseAddress!, list.count) == 0 }
     }
 }

@@ -54,6 +54,9 @@ struct ExportedPDUHeader {
     /// Where the payload starts: right after the end-of-options tag.
     var payloadOffset = 0
 
+    /// An empty header (no tags: unknown direction, channel 0).
+    init() {}
+
     init(parsing record: UnsafeRawBufferPointer) throws(Malformation) {
         var offset = 0
         var sourcePort: UInt32?
