@@ -14,6 +14,8 @@ import ATTraceCore
 ///     while let finding = analyzer.nextFinding() { … }
 public struct Analyzer: Sendable {
     public let catalog: CommandCatalog
+    /// ``CommandFacts`` of the catalog's commands.
+    private let commandFacts: NameTable<CommandFacts>
     /// Only these rules are reported (all when `nil`).
     public var enabledRules: Set<FindingID>?
     public private(set) var statistics = CaptureStatistics()
@@ -55,12 +57,20 @@ public struct Analyzer: Sendable {
     public init(catalog: CommandCatalog = .makeStandard(), enabledRules: Set<FindingID>? = nil) {
         self.catalog = catalog
         self.enabledRules = enabledRules
+        commandFacts = CommandFacts.table(catalog)
+    }
+
+    /// The facts of the command named `name`: from the table, or for a name outside the
+    /// catalog's table (an S-register, an unknown command) from the catalog itself.
+    func facts(_ name: String) -> CommandFacts {
+        commandFacts[name] ?? CommandFacts(followed: FollowedCommand(name), spec: catalog.command(name))
     }
 
     /// What the analyzer reacts to, in time order.
     enum AnalysisEvent: Sendable {
-        case command(Transaction)
-        case completion(Transaction)
+        /// A transaction with the facts of its first command.
+        case command(Transaction, CommandFacts)
+        case completion(Transaction, CommandFacts)
         case urc(URCRecord)
         case mode(ModeSwitch)
         case data(DataRun)
@@ -89,8 +99,10 @@ public struct Analyzer: Sendable {
         statistics.observe(record)
         switch record {
         case .transaction(let t):
-            enqueue(.command(t), at: t.start)
-            enqueue(.completion(t), at: Self.completionTime(of: t))
+            // One lookup for both events: the first command's facts stand for the line.
+            let facts = facts(t.name)
+            enqueue(.command(t, facts), at: t.start)
+            enqueue(.completion(t, facts), at: Self.completionTime(of: t))
         case .urc(let u): enqueue(.urc(u), at: u.time)
         case .mode(let m): enqueue(.mode(m), at: m.time)
         case .data(let d): enqueue(.data(d), at: d.time)
@@ -119,6 +131,10 @@ public struct Analyzer: Sendable {
         }
         expectations.removeAll()
     }
+
+    /// `true` when ``nextFinding()`` has a finding to return (cheaper to ask after every
+    /// record than to take an empty optional).
+    public var hasFindings: Bool { findingHead < findings.count }
 
     /// The next finding, in the order they were determined (roughly time order).
     public mutating func nextFinding() -> Finding? {
@@ -170,8 +186,8 @@ public struct Analyzer: Sendable {
     private mutating func handle(_ event: AnalysisEvent, at time: Timestamp) {
         advanceClock(to: time)
         switch event {
-        case .command(let t): commandSent(t)
-        case .completion(let t): commandCompleted(t)
+        case .command(let t, let facts): commandSent(t, facts)
+        case .completion(let t, let facts): commandCompleted(t, facts)
         case .urc(let u): urcArrived(u)
         case .mode(let m): modeSwitched(m)
         case .data: break

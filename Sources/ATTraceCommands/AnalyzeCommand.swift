@@ -148,7 +148,7 @@ struct AnalyzeCommand: ParsableCommand {
         try run.runConcurrently(source, progress: progress) { record, context in
             if json.origin == nil { json.origin = context.origin; report.origin = context.origin }
             analyzer.consume(record, watermark: context.watermark)
-            while let finding = analyzer.nextFinding() { emit(finding, &out) }
+            while analyzer.hasFindings, let finding = analyzer.nextFinding() { emit(finding, &out) }
         }
         analyzer.finish(endTime: run.lastTime)
         while let finding = analyzer.nextFinding() { emit(finding, &out) }

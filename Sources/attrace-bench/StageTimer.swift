@@ -80,12 +80,12 @@ enum StageTimer {
                 while let decoded = decoder.nextRecord() {
                     analyzer.consume(decoded, watermark: watermark)
                 }
-                while let _ = analyzer.nextFinding() { findings += 1 }
+                while analyzer.hasFindings, analyzer.nextFinding() != nil { findings += 1 }
             }
             decoder.finish()
             while let decoded = decoder.nextRecord() { analyzer.consume(decoded, watermark: nil) }
             analyzer.finish(endTime: nil)
-            while let _ = analyzer.nextFinding() { findings += 1 }
+            while analyzer.hasFindings, analyzer.nextFinding() != nil { findings += 1 }
             bestAnalyze = min(bestAnalyze, Self.now() - started)
         }
         let megabytes = Double(bytes) / 1e6

@@ -4,7 +4,8 @@ import ATTraceCore
 /// pipelining, payload lengths, syntax, parameter ranges, unknown commands; and the
 /// dispatch to the protocol-specific rules.
 extension Analyzer {
-    mutating func commandSent(_ t: Transaction) {
+    /// `first` holds the facts of the line's first command.
+    mutating func commandSent(_ t: Transaction, _ first: CommandFacts) {
         if let pending = unexplainedError?.transaction, t.name != "AT+QIGETERROR" || pending == t.id {
             flushUnexplainedError()
         }
@@ -18,37 +19,44 @@ extension Analyzer {
         // not checked again (hosts repeat their lines).
         if !cleanCommandLines.contains(t.commandLine) {
             let reportsBefore = reportCount
-            for command in t.commands {
-                checkCommandSyntax(command, in: t)
+            for (index, command) in t.commands.enumerated() {
+                checkCommandSyntax(command, in: t, spec: index == 0 ? first.spec : facts(command.name).spec)
             }
             if reportCount == reportsBefore { cleanCommandLines.insert(t.commandLine) }
         }
-        for command in t.commands {
-            switch FollowedCommand(command.name) {
-            case .sslOpen?: sslOpenSent(t, command)
-            case .sslSend?: sslSendSent(t, command)
-            case .sslReceive?: sslReceiveSent(t, command)
-            case .sslClose?: sslCloseSent(t, command)
-            case .socketOpen?: socketOpenSent(t, command)
-            case .socketSend?, .socketRead?: socketUseSent(t, command)
-            case .socketClose?: socketCloseSent(t, command)
-            case .pdpDeactivation?: pdpDeactivateSent(t, command)
+        // A command is copied out of the line only when a rule follows it.
+        let commands = t.commands
+        for index in commands.indices {
+            guard let followed = index == 0 ? first.followed : facts(commands[index].name).followed else { continue }
+            let command = commands[index]
+            switch followed {
+            case .sslOpen: sslOpenSent(t, command)
+            case .sslSend: sslSendSent(t, command)
+            case .sslReceive: sslReceiveSent(t, command)
+            case .sslClose: sslCloseSent(t, command)
+            case .socketOpen: socketOpenSent(t, command)
+            case .socketSend, .socketRead: socketUseSent(t, command)
+            case .socketClose: socketCloseSent(t, command)
+            case .pdpDeactivation: pdpDeactivateSent(t, command)
             default: break
             }
         }
     }
 
-    mutating func commandCompleted(_ t: Transaction) {
+    /// `first` holds the facts of the line's first command.
+    mutating func commandCompleted(_ t: Transaction, _ first: CommandFacts) {
         deadlines.observe(t)
         if let final = t.final {
             recentFinals[t.id] = final.time
         }
-        checkResult(t)
+        checkResult(t, spec: first.spec)
         checkTiming(t)
-        checkPayloads(t)
-        registerExpectations(t)
-        for command in t.commands {
-            guard let followed = FollowedCommand(command.name) else { continue }
+        checkPayloads(t, spec: first.spec)
+        registerExpectations(t, spec: first.spec)
+        let commands = t.commands
+        for index in commands.indices {
+            guard let followed = index == 0 ? first.followed : facts(commands[index].name).followed else { continue }
+            let command = commands[index]
             switch followed {
             case .pdpActivation, .pdpDeactivation, .packetDomainActivation, .pdpConfiguration, .dnsConfiguration:
                 pdpCommandCompleted(t, command, followed)
@@ -81,7 +89,7 @@ extension Analyzer {
 
     // MARK: - Results
 
-    private mutating func checkResult(_ t: Transaction) {
+    private mutating func checkResult(_ t: Transaction, spec: CommandSpec?) {
         guard let final = t.final, t.status == .error || final.code == .noCarrier else { return }
         switch final.code {
         case .sendFail:
@@ -104,7 +112,7 @@ extension Analyzer {
             let finding = Finding(.resultError, time: final.time, frame: final.frame, message: message,
                                   transaction: t.id, commandLine: t.commandLine, client: clientParameter(t).map(Int.init),
                                   channel: t.channel)
-            let family = catalog.command(t.name)?.family
+            let family = spec?.family
             if final.code == .error, family == .quectelSSL || family == .quectelTCPIP {
                 flushUnexplainedError()
                 unexplainedError = (finding, t.id)
@@ -118,7 +126,7 @@ extension Analyzer {
 
     /// The client or socket id a command is about (for the `client` key of findings).
     func clientParameter(_ t: Transaction) -> Int64? {
-        switch FollowedCommand(t.name) {
+        switch facts(t.name).followed {
         case .sslOpen?: t.command.integer(2)
         case .sslSend?, .sslReceive?, .sslClose?, .sslState?: t.command.integer(0)
         default: nil
@@ -251,7 +259,7 @@ extension Analyzer {
     /// Response lines are classified by their prefix before they are parsed: splitting the
     /// fields of every line of every transaction with a payload cost more than the rest of
     /// these checks, and only a `+QFUPL` or `+QFDWL` line matters.
-    private mutating func checkPayloads(_ t: Transaction) {
+    private mutating func checkPayloads(_ t: Transaction, spec: CommandSpec?) {
         if let tx = t.tx {
             if tx.end == .escape {
                 report(.dataCancelled, "the host cancelled the \(tx.length)-byte payload of \(t.commandText) with ESC; "
@@ -262,7 +270,7 @@ extension Analyzer {
                 report(.dataLengthMismatch, "\(t.commandText) announced \(declared) bytes but the host sent \(tx.length) "
                        + "\(reason)", at: t, client: clientParameter(t), time: tx.endTime)
             }
-            if tx.declaredLength == nil, let limit = catalog.command(t.name)?.prompt?.maximumLength, tx.length > limit {
+            if tx.declaredLength == nil, let limit = spec?.prompt?.maximumLength, tx.length > limit {
                 report(.dataTooLong, "\(t.commandText) sent a \(tx.length)-byte variable-length payload; "
                        + "\(t.name) takes at most \(limit) bytes", at: t, client: clientParameter(t), time: tx.endTime)
             }
@@ -297,12 +305,12 @@ extension Analyzer {
 
     // MARK: - Syntax and parameters
 
-    private mutating func checkCommandSyntax(_ command: ATCommand, in t: Transaction) {
+    private mutating func checkCommandSyntax(_ command: ATCommand, in t: Transaction, spec: CommandSpec?) {
         for issue in command.syntaxIssues {
             report(.atSyntax, "\(t.commandText): \(issue)", at: t)
         }
         guard command.name != "A/" else { return }
-        guard let spec = catalog.command(command.name) else {
+        guard let spec else {
             if !reportedUnknownCommands.contains(command.name) {
                 reportedUnknownCommands.insert(command.name)
                 report(.atUnknownCommand, "\(command.name) is not in attrace's command catalog; its response time and "

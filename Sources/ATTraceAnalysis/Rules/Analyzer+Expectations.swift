@@ -4,8 +4,9 @@ import ATTraceCore
 /// (`timeout.urc`; product.md §4, §7.9, §7.10): `+QSSLOPEN` within 150 s + negotiatetime,
 /// `+QIOPEN` within 150 s, `+QMTOPEN` within 75 s, … (the catalog's `asyncResults`).
 extension Analyzer {
-    mutating func registerExpectations(_ t: Transaction) {
-        guard let final = t.final, let spec = catalog.command(t.name),
+    /// `spec` is the first command's.
+    mutating func registerExpectations(_ t: Transaction, spec: CommandSpec?) {
+        guard let spec, !spec.asyncResults.isEmpty, let final = t.final,
               t.form == .write || t.form == .exec else { return }
         for result in spec.asyncResults where result.afterFinal.contains(final.code) {
             guard let limit = deadlines.resolve(result.deadline, for: t.command) else { continue }

@@ -1,8 +1,6 @@
 import ATTraceCore
 
-/// The commands whose effects the analyzer's rules follow (product.md §4), recognised by one
-/// hashed lookup of the name instead of a string comparison per rule: every transaction is
-/// dispatched twice (when sent and when completed), and most are none of these.
+/// The commands whose effects the analyzer's rules follow (product.md §4).
 enum FollowedCommand: Sendable {
     case sslOpen, sslSend, sslReceive, sslClose, sslConfiguration, sslState
     case socketOpen, socketSend, socketRead, socketClose, socketError, switchMode
@@ -11,17 +9,46 @@ enum FollowedCommand: Sendable {
 
     /// The command named `name` (canonical, `AT+QSSLOPEN`), if the rules follow it.
     init?(_ name: String) {
-        guard let command = Self.names[name] else { return nil }
-        self = command
+        switch name {
+        case "AT+QSSLOPEN": self = .sslOpen
+        case "AT+QSSLSEND": self = .sslSend
+        case "AT+QSSLRECV": self = .sslReceive
+        case "AT+QSSLCLOSE": self = .sslClose
+        case "AT+QSSLCFG": self = .sslConfiguration
+        case "AT+QSSLSTATE": self = .sslState
+        case "AT+QIOPEN": self = .socketOpen
+        case "AT+QISEND": self = .socketSend
+        case "AT+QIRD": self = .socketRead
+        case "AT+QICLOSE": self = .socketClose
+        case "AT+QIGETERROR": self = .socketError
+        case "AT+QISWTMD": self = .switchMode
+        case "AT+QIACT": self = .pdpActivation
+        case "AT+QIDEACT": self = .pdpDeactivation
+        case "AT+CGACT": self = .packetDomainActivation
+        case "AT+QICSGP": self = .pdpConfiguration
+        case "AT+QIDNSCFG": self = .dnsConfiguration
+        case "ATO": self = .resume
+        case "AT&D": self = .dtrMode
+        case "AT+CCLK": self = .clock
+        case "AT+QFUPL": self = .fileUpload
+        case "ATD": self = .dial
+        default: return nil
+        }
     }
+}
 
-    private static let names = NameTable<FollowedCommand>([
-        ("AT+QSSLOPEN", .sslOpen), ("AT+QSSLSEND", .sslSend), ("AT+QSSLRECV", .sslReceive),
-        ("AT+QSSLCLOSE", .sslClose), ("AT+QSSLCFG", .sslConfiguration), ("AT+QSSLSTATE", .sslState),
-        ("AT+QIOPEN", .socketOpen), ("AT+QISEND", .socketSend), ("AT+QIRD", .socketRead),
-        ("AT+QICLOSE", .socketClose), ("AT+QIGETERROR", .socketError), ("AT+QISWTMD", .switchMode),
-        ("AT+QIACT", .pdpActivation), ("AT+QIDEACT", .pdpDeactivation), ("AT+CGACT", .packetDomainActivation),
-        ("AT+QICSGP", .pdpConfiguration), ("AT+QIDNSCFG", .dnsConfiguration),
-        ("ATO", .resume), ("AT&D", .dtrMode), ("AT+CCLK", .clock), ("AT+QFUPL", .fileUpload), ("ATD", .dial),
-    ])
+/// What the analyzer needs to know of a command name, found by one hashed lookup (the byte
+/// hash of ``NameTable``): every transaction is dispatched twice (when sent and when
+/// completed) and several rules ask for its spec, and most commands are none of the
+/// followed ones.
+struct CommandFacts: Sendable {
+    var followed: FollowedCommand?
+    var spec: CommandSpec?
+
+    /// The facts of every command of `catalog`, by name.
+    static func table(_ catalog: CommandCatalog) -> NameTable<CommandFacts> {
+        NameTable(catalog.commands.map { name, spec in
+            (name: name, value: CommandFacts(followed: FollowedCommand(name), spec: spec))
+        })
+    }
 }
