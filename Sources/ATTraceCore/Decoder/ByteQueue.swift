@@ -133,23 +133,30 @@ struct ByteQueue {
         Array(bytes(range))
     }
 
-    /// The first offset at or after `from` holding CR or LF. Scans eight bytes at a time
-    /// (a line is mostly text without either), then finishes byte by byte.
+    /// The first offset at or after `from` holding CR or LF.
     func firstLineEnd(from: Int) -> Int? {
+        firstIndex(of: 0x0D, or: 0x0A, from: from)
+    }
+
+    /// The first offset at or after `from` holding `byte` or `other`. Scans eight bytes at a
+    /// time (lines and payloads are mostly bytes that are neither), then byte by byte.
+    func firstIndex(of byte: UInt8, or other: UInt8, from: Int) -> Int? {
         storage.withUnsafeBufferPointer { buffer in
             var index = head + from
             let end = buffer.count
             let raw = UnsafeRawBufferPointer(buffer)
+            let first = 0x0101_0101_0101_0101 &* UInt64(byte)
+            let second = 0x0101_0101_0101_0101 &* UInt64(other)
             while index + 8 <= end {
                 let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let match = Self.zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D) | Self.zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+                let match = Self.zeroBytes(word ^ first) | Self.zeroBytes(word ^ second)
                 // The lowest flagged byte is always a true match.
                 if match != 0 { return index + match.trailingZeroBitCount / 8 - head }
                 index += 8
             }
             while index < end {
-                let byte = buffer[index]
-                if byte == 0x0D || byte == 0x0A { return index - head }
+                let value = buffer[index]
+                if value == byte || value == other { return index - head }
                 index += 1
             }
             return nil
@@ -161,20 +168,6 @@ struct ByteQueue {
     @inline(__always)
     private static func zeroBytes(_ word: UInt64) -> UInt64 {
         (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-    }
-
-    /// The first offset at or after `from` holding `byte` or `other`.
-    func firstIndex(of byte: UInt8, or other: UInt8, from: Int) -> Int? {
-        storage.withUnsafeBufferPointer { buffer in
-            var index = head + from
-            let end = buffer.count
-            while index < end {
-                let value = buffer[index]
-                if value == byte || value == other { return index - head }
-                index += 1
-            }
-            return nil
-        }
     }
 
     /// `true` when the queued bytes at `offset` start with `pattern` (all of it queued).

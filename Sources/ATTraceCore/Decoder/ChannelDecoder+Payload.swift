@@ -108,9 +108,10 @@ extension ChannelDecoder {
         guard let first = pattern.first, modem.count - from >= pattern.count else { return nil }
         var index = from
         let last = modem.count - pattern.count
-        while index <= last {
-            if modem[index] == first, modem.hasPrefix(pattern, at: index) { return index }
-            index += 1
+        // Candidates are found by their first byte, eight bytes at a time.
+        while index <= last, let candidate = modem.firstIndex(of: first, or: first, from: index), candidate <= last {
+            if modem.hasPrefix(pattern, at: candidate) { return candidate }
+            index = candidate + 1
         }
         return nil
     }
