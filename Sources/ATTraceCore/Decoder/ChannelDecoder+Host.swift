@@ -120,8 +120,8 @@ extension ChannelDecoder {
                 completeTransaction(at: index, final: nil, status: .cancelled)
                 continue
             }
-            if commandEnd.since(pending[index].transaction.latencyStart) > pending[index].deadline {
-                pending[index].transaction.abandonment = .nextCommand(firstMark.time)
+            if commandEnd.since(pending[index].storage.fields.latencyStart) > pending[index].deadline {
+                pending[index].storage.fields.abandonment = .nextCommand(firstMark.time)
                 completeTransaction(at: index, final: nil, status: .unanswered)
                 continue
             }
@@ -148,7 +148,7 @@ extension ChannelDecoder {
         case .fixed(let duration)?: maximumResponseTime = duration
         case .rule(let rule)?: maximumResponseTime = deadlines.resolve(.rule(rule), for: shape.timedCommand)
         }
-        let transaction = Transaction(
+        let transaction = Transaction.Fields(
             id: nextID, channel: channel, commandLine: line, commands: shape.commands,
             repeatedLine: isRepeat ? lastCommandLine : nil,
             start: firstMark.time, commandEnd: commandEnd, end: nil, final: nil, status: .unanswered,
@@ -161,11 +161,12 @@ extension ChannelDecoder {
         // damaged log that makes it look so) would make every later line scan an ever longer
         // list: beyond the bound the oldest unanswered command is given up (product.md §6).
         if pending.count >= Self.maximumPending {
-            pending[0].transaction.abandonment = .nextCommand(firstMark.time)
+            pending[0].storage.fields.abandonment = .nextCommand(firstMark.time)
             completeTransaction(at: 0, final: nil, status: .unanswered)
         }
         // Without a catalog bound, the generic watchdog decides when the command is given up.
-        pending.append(PendingTransaction(transaction: transaction, shape: shape, echoTerminator: echoTerminator,
+        pending.append(PendingTransaction(storage: Transaction.Storage(transaction), shape: shape,
+                                          echoTerminator: echoTerminator,
                                           echo: .expected, isCancelled: false,
                                           deadline: maximumResponseTime ?? DeadlineContext.genericWatchdog))
     }
@@ -225,9 +226,9 @@ extension ChannelDecoder {
     }
 
     mutating func finishHostPayload(_ payload: HostPayload, at index: Int, end: Payload.End) {
-        let defaultTime = pending[index].transaction.promptTime ?? pending[index].transaction.commandEnd
-        pending[index].transaction.tx = payload.builder.payload(end: end, defaultTime: defaultTime)
-        if payload.builder.isInferred { pending[index].transaction.hasInferredDirection = true }
+        let defaultTime = pending[index].storage.fields.promptTime ?? pending[index].storage.fields.commandEnd
+        pending[index].storage.fields.tx = payload.builder.payload(end: end, defaultTime: defaultTime)
+        if payload.builder.isInferred { pending[index].storage.fields.hasInferredDirection = true }
         hostState = .command
     }
 

@@ -85,7 +85,7 @@ extension ChannelDecoder {
             return force ? Attribution(direction: .modem, length: unknown.count, isComplete: true) : nil
         }
         if unknown[start] == UInt8(ascii: ">"),
-           pending.contains(where: { $0.promptPayload != nil && $0.transaction.promptTime == nil }) {
+           pending.contains(where: { $0.promptPayload != nil && $0.storage.fields.promptTime == nil }) {
             var length = start + 1
             if length < unknown.count {
                 if unknown[length] == 0x20 { length += 1 }

@@ -33,7 +33,7 @@ extension ChannelDecoder {
             var start = 0
             while start < modem.count, Self.isLineEnd(modem[start]) { start += 1 }
             if start == modem.count { return false }
-            switch modem.compare(echoOf: pending[index].transaction.commandLine,
+            switch modem.compare(echoOf: pending[index].storage.fields.commandLine,
                                  terminator: pending[index].echoTerminator, at: start) {
             case .matched:
                 var length = start + pending[index].echoLength
@@ -43,7 +43,7 @@ extension ChannelDecoder {
                 }
                 let span = modem.consume(length)
                 pending[index].echo = .seen
-                pending[index].transaction.hasEcho = true
+                pending[index].storage.fields.hasEcho = true
                 pending[index].absorb(span, modemBytes: length)
                 return true
             case .partial:
@@ -68,7 +68,7 @@ extension ChannelDecoder {
 
         // The `> ` prompt has no line end (quectel-ssl.md §5.3).
         if modem[start] == UInt8(ascii: ">"),
-           let index = pending.firstIndex(where: { $0.promptPayload != nil && $0.transaction.promptTime == nil }) {
+           let index = pending.firstIndex(where: { $0.promptPayload != nil && $0.storage.fields.promptTime == nil }) {
             var length = start + 1
             if length < modem.count {
                 if modem[length] == 0x20 { length += 1 }
@@ -77,7 +77,7 @@ extension ChannelDecoder {
             }
             let promptMark = modem.mark(at: start)
             let span = modem.consume(length)
-            pending[index].transaction.promptTime = promptMark.time
+            pending[index].storage.fields.promptTime = promptMark.time
             pending[index].echo = pending[index].echo == .expected ? .absent : pending[index].echo
             pending[index].absorb(span, modemBytes: length)
             let owner = pending[index].id
@@ -188,7 +188,7 @@ extension ChannelDecoder {
                                          total: Int) {
         let mark = modem.mark(at: contentStart)
         let span = modem.consume(total)
-        pending[index].transaction.responses.append(Transaction.Line(text: line, time: mark.time, frame: mark.frame))
+        pending[index].storage.fields.responses.append(Transaction.Line(text: line, time: mark.time, frame: mark.frame))
         pending[index].absorb(span, modemBytes: total)
         if pending[index].echo == .expected { pending[index].echo = .absent }
         // A counted block follows the header (`+QSSLRECV: 18`).
@@ -196,7 +196,7 @@ extension ChannelDecoder {
            let length = counted.length(of: kind.parsed(line)) {
             let owner = pending[index].id
             if length == 0 {
-                pending[index].transaction.rx = Self.appendedPayload(pending[index].transaction.rx,
+                pending[index].storage.fields.rx = Self.appendedPayload(pending[index].storage.fields.rx,
                     Payload(bytes: [], declaredLength: 0, time: span.lastTime, endTime: span.lastTime, end: .count))
             } else {
                 modemState = .counted(ModemPayload(owner: .transaction(owner), declaredLength: length, kind: nil,
@@ -218,7 +218,7 @@ extension ChannelDecoder {
         // `CONNECT` of a raw transfer is an intermediate result: the transfer follows.
         if code == .connect, pending[index].uploadLength != nil || pending[index].download != nil {
             let span = modem.consume(total)
-            pending[index].transaction.responses.append(Transaction.Line(text: text, time: mark.time, frame: mark.frame))
+            pending[index].storage.fields.responses.append(Transaction.Line(text: text, time: mark.time, frame: mark.frame))
             pending[index].absorb(span, modemBytes: total)
             if pending[index].echo == .expected { pending[index].echo = .absent }
             if let length = pending[index].uploadLength {
@@ -233,7 +233,7 @@ extension ChannelDecoder {
                                            builder: PayloadBuilder(declaredLength: declared))
                 if kind == .connectLength, let declared {
                     if declared == 0 {
-                        pending[index].transaction.rx = Payload(bytes: [], declaredLength: 0, time: span.lastTime,
+                        pending[index].storage.fields.rx = Payload(bytes: [], declaredLength: 0, time: span.lastTime,
                                                                 endTime: span.lastTime, end: .count)
                     } else {
                         modemState = .counted(payload)
@@ -309,7 +309,7 @@ extension ChannelDecoder {
     /// `RDY` / `POWERED DOWN`: the module restarted; nothing pending will be answered.
     private mutating func moduleRestarted(at time: Timestamp) {
         while let index = awaitingFinal {
-            if !pending[index].isCancelled { pending[index].transaction.abandonment = .restart(time) }
+            if !pending[index].isCancelled { pending[index].storage.fields.abandonment = .restart(time) }
             completeTransaction(at: index, final: nil, status: pending[index].isCancelled ? .cancelled : .unanswered)
         }
         switch hostState {

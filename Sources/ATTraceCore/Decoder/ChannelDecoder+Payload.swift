@@ -145,10 +145,10 @@ extension ChannelDecoder {
                 }
                 return
             }
-            let defaultTime = span?.lastTime ?? pending[index].transaction.commandEnd
+            let defaultTime = span?.lastTime ?? pending[index].storage.fields.commandEnd
             let result = payload.builder.payload(end: end, defaultTime: defaultTime)
-            pending[index].transaction.rx = Self.appendedPayload(pending[index].transaction.rx, result)
-            if payload.builder.isInferred { pending[index].transaction.hasInferredDirection = true }
+            pending[index].storage.fields.rx = Self.appendedPayload(pending[index].storage.fields.rx, result)
+            if payload.builder.isInferred { pending[index].storage.fields.hasInferredDirection = true }
         case .urc(var urc):
             let defaultTime = span?.lastTime ?? urc.time
             urc.payload = payload.builder.payload(end: end, defaultTime: defaultTime)
@@ -235,11 +235,11 @@ extension ChannelDecoder {
         if let index = pending.firstIndex(where: { $0.echo == .expected }) {
             var start = 0
             while start < modem.count, Self.isLineEnd(modem[start]) { start += 1 }
-            if start < modem.count, modem.compare(echoOf: pending[index].transaction.commandLine,
+            if start < modem.count, modem.compare(echoOf: pending[index].storage.fields.commandLine,
                                                        terminator: pending[index].echoTerminator, at: start) == .partial {
                 let count = modem.count
                 let span = modem.consume(count)
-                pending[index].transaction.hasEcho = true
+                pending[index].storage.fields.hasEcho = true
                 pending[index].absorb(span, modemBytes: count)
                 return
             }

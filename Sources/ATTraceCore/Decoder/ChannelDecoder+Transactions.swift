@@ -2,17 +2,17 @@
 /// and settings that change how later traffic looks (ATV0).
 extension ChannelDecoder {
     mutating func completeTransaction(at index: Int, final: FinalResult?, status: Transaction.Status) {
-        var done = pending.remove(at: index)
-        done.transaction.final = final
-        done.transaction.status = status
+        let done = pending.remove(at: index)
+        done.storage.fields.final = final
+        done.storage.fields.status = status
         if let final {
-            if let end = done.transaction.end {
-                if final.time > end { done.transaction.end = final.time }
+            if let end = done.storage.fields.end {
+                if final.time > end { done.storage.fields.end = final.time }
             } else {
-                done.transaction.end = final.time
+                done.storage.fields.end = final.time
             }
         } else if status == .unanswered {
-            done.transaction.end = nil
+            done.storage.fields.end = nil
         }
         // A prompt that never got its payload leaves the host in command mode.
         switch hostState {
@@ -41,15 +41,16 @@ extension ChannelDecoder {
                 }
             }
         }
+        let transaction = Transaction(storage: done.storage)
         // Few commands change deadlines: the others skip the name tests.
         if done.shape.informsDeadlines {
-            deadlines.observe(done.transaction)
+            deadlines.observe(transaction)
         }
-        emit(.transaction(done.transaction))
+        emit(.transaction(transaction))
     }
 
     private mutating func registerAsyncResults(for done: PendingTransaction, final: ResultCode) {
-        guard let spec = done.spec, done.transaction.form == .write || done.transaction.form == .exec else { return }
+        guard let spec = done.spec, done.storage.fields.form == .write || done.storage.fields.form == .exec else { return }
         for result in spec.asyncResults where result.afterFinal.contains(final) {
             let key = result.commandKey.flatMap { done.effectiveCommands.first?.parameter($0)?.text }
             // A newer command for the same target replaces an older expectation.

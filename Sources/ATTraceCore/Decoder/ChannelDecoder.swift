@@ -195,7 +195,7 @@ struct ChannelDecoder {
             while start < modem.count, Self.isLineEnd(modem[start]) { start += 1 }
             if start < modem.count, modem.firstLineEnd(from: start) == nil,
                Self.looksLikeGarbage(modem.bytes(start..<modem.count)),
-               !pending.contains(where: { $0.echo == .expected && modem.compare(echoOf: $0.transaction.commandLine, terminator: $0.echoTerminator,
+               !pending.contains(where: { $0.echo == .expected && modem.compare(echoOf: $0.storage.fields.commandLine, terminator: $0.echoTerminator,
                                                                          at: start) == .partial }) {
                 modemDiagnostic(.modemGarbage, length: modem.count,
                                 message: "module bytes that are not text: \(Self.preview(modem.bytes(start..<modem.count)))")
@@ -267,7 +267,7 @@ struct ChannelDecoder {
         while !pending.isEmpty {
             let status: Transaction.Status = pending[0].isCancelled ? .cancelled : .unanswered
             if status == .unanswered, let last = lastInputTime {
-                pending[0].transaction.abandonment = .endOfInput(last)
+                pending[0].storage.fields.abandonment = .endOfInput(last)
             }
             completeTransaction(at: 0, final: nil, status: status)
         }
@@ -302,7 +302,7 @@ struct ChannelDecoder {
             }
             // Asked after nearly every record: fields are read in place, never by copying a
             // pending transaction or a payload out (`pending.first` would copy one).
-            if !pending.isEmpty { consider(pending[0].transaction.start) }
+            if !pending.isEmpty { consider(pending[0].storage.fields.start) }
             if !host.isEmpty { consider(host.mark(at: 0).time) }
             if !modem.isEmpty { consider(modem.mark(at: 0).time) }
             if !unknown.isEmpty { consider(unknown.mark(at: 0).time) }

@@ -1,10 +1,14 @@
 /// A transaction the decoder is still assembling, with what it expects next.
 struct PendingTransaction {
-    var transaction: Transaction
+    /// The storage of the transaction being assembled; only this pending transaction holds
+    /// it, so its fields are changed in place (a ``Transaction`` would first ask whether its
+    /// storage is shared), and completing the transaction hands it over without a copy.
+    let storage: Transaction.Storage
+
     /// What the line makes the module send (shared with the line cache).
     let shape: CommandLineShape
     /// The terminator an echoing module repeats after the command line (`nil` for `A/`,
-    /// which has none); the echo is `transaction.commandLine` followed by it.
+    /// which has none); the echo is the command line followed by it.
     var echoTerminator: UInt8?
     var echo: EchoState
     /// The host cancelled its payload with ESC.
@@ -22,7 +26,7 @@ struct PendingTransaction {
         case untilCtrlZ
     }
 
-    var id: Int { transaction.id }
+    var id: Int { storage.fields.id }
 
     /// The commands that decide the traffic: the line's own, or for `A/` the repeated line's.
     var effectiveCommands: [ATCommand] { shape.effective }
@@ -34,11 +38,11 @@ struct PendingTransaction {
     var acknowledgesUpload: Bool { shape.acknowledgesUpload }
 
     /// The length of the echo: the command line and its terminator.
-    var echoLength: Int { transaction.commandLine.count + (echoTerminator == nil ? 0 : 1) }
+    var echoLength: Int { storage.fields.commandLine.count + (echoTerminator == nil ? 0 : 1) }
 
     /// `true` when `content` (a line without its line end) is the echo.
     func echoStarts(with content: ArraySlice<UInt8>) -> Bool {
-        let line = transaction.commandLine
+        let line = storage.fields.commandLine
         if content.count == line.count {
             return (echoTerminator == nil || echoTerminator == 0x0D) && line.elementsEqual(content)
         }
@@ -47,16 +51,16 @@ struct PendingTransaction {
     }
 
     mutating func absorb(_ span: ByteQueue.Span, modemBytes: Int = 0, hostBytes: Int = 0) {
-        transaction.modemByteCount += modemBytes
-        transaction.hostByteCount += hostBytes
-        if span.lastFrame > transaction.lastFrame { transaction.lastFrame = span.lastFrame }
-        if span.firstFrame < transaction.firstFrame { transaction.firstFrame = span.firstFrame }
-        if let end = transaction.end {
-            if span.lastTime > end { transaction.end = span.lastTime }
-        } else if span.lastTime > transaction.commandEnd {
-            transaction.end = span.lastTime
+        storage.fields.modemByteCount += modemBytes
+        storage.fields.hostByteCount += hostBytes
+        if span.lastFrame > storage.fields.lastFrame { storage.fields.lastFrame = span.lastFrame }
+        if span.firstFrame < storage.fields.firstFrame { storage.fields.firstFrame = span.firstFrame }
+        if let end = storage.fields.end {
+            if span.lastTime > end { storage.fields.end = span.lastTime }
+        } else if span.lastTime > storage.fields.commandEnd {
+            storage.fields.end = span.lastTime
         }
-        if span.isInferred { transaction.hasInferredDirection = true }
+        if span.isInferred { storage.fields.hasInferredDirection = true }
     }
 }
 

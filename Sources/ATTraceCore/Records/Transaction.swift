@@ -61,6 +61,12 @@ public struct Transaction: Hashable, Sendable {
         ))
     }
 
+    /// A transaction on `storage`, which no one else holds (the decoder assembles a pending
+    /// transaction's fields in place, and hands the storage over when it completes).
+    init(storage: Storage) {
+        self.storage = storage
+    }
+
     /// 1-based, in the order the host sent its command lines; the same in `decode` and
     /// `analyze`.
     @inlinable public var id: Int {
@@ -211,6 +217,12 @@ public struct Transaction: Hashable, Sendable {
         @usableFromInline var hasInferredDirection: Bool
         @usableFromInline var hostByteCount: Int
         @usableFromInline var modemByteCount: Int
+
+        /// See ``Transaction/form``.
+        var form: CommandForm { commands[0].form }
+
+        /// See ``Transaction/latencyStart``.
+        var latencyStart: Timestamp { tx?.endTime ?? commandEnd }
     }
 
     /// Unchecked: the fields are mutated only through `makeUnique()`, that is never while
