@@ -76,8 +76,7 @@ enum StageTimer {
             records.forEach { record in
                 record(&decoder)
                 guard decoder.hasRecords else { return }
-                let watermark = decoder.watermark
-                while let decoded = decoder.nextRecord() {
+                decoder.drainWithWatermarks { decoded, watermark in
                     analyzer.consume(decoded, watermark: watermark)
                 }
                 while analyzer.hasFindings, analyzer.nextFinding() != nil { findings += 1 }
@@ -111,9 +110,12 @@ enum StageTimer {
         records.forEach { record in
             record(&decoder)
             guard decoder.hasRecords else { return }
-            let watermark = output.needsWatermark ? decoder.watermark : nil
-            while let decoded = decoder.nextRecord() {
-                output.consume(decoded, origin: origin, watermark: watermark, to: &out)
+            if output.needsWatermark {
+                decoder.drainWithWatermarks { decoded, watermark in
+                    output.consume(decoded, origin: origin, watermark: watermark, to: &out)
+                }
+            } else {
+                while let decoded = decoder.nextRecord() { output.consume(decoded, origin: origin, watermark: nil, to: &out) }
             }
         }
         decoder.finish()

@@ -17,6 +17,7 @@ import ATTraceCore
         "protocols/recorder-events": [], "protocols/repeat-a-slash": [], "protocols/sms-cmt": [],
         "protocols/sms-send-cmgs": [], "protocols/tcp-buffer-qird": [], "protocols/tcp-direct-push": [],
         "failures/binary-payload-with-ok": [], "failures/urc-after-prompt": [], "failures/urc-during-command": [],
+        "failures/urc-and-final-in-one-read": [],
         "failures/no-direction-tags": [],
         // The note's negative scenarios (quectel-ssl.md §9 G7).
         "ssl/g5b-transparent-carrier-lost": ["data.carrier-lost:error"],

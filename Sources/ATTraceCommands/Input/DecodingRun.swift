@@ -40,10 +40,17 @@ struct DecodingRun {
             }
             progress.advance(records: recordCount, bytes: byteCount)
             if decoder.hasRecords {
-                let context = Context(origin: origin, watermark: needsWatermark ? decoder.watermark : nil,
-                                      inputBytes: byteCount)
-                while let record = decoder.nextRecord() {
-                    try onRecord(record, context)
+                if needsWatermark {
+                    let origin = origin
+                    let byteCount = byteCount
+                    try decoder.drainWithWatermarks { record, watermark in
+                        try onRecord(record, Context(origin: origin, watermark: watermark, inputBytes: byteCount))
+                    }
+                } else {
+                    let context = Context(origin: origin, watermark: nil, inputBytes: byteCount)
+                    while let record = decoder.nextRecord() {
+                        try onRecord(record, context)
+                    }
                 }
             }
         }

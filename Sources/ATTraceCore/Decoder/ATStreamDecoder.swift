@@ -15,6 +15,8 @@ public struct ATStreamDecoder: Sendable {
     var nextTransactionID = 1
     var output: [DecodedRecord] = []
     private var outputHead = 0
+    /// Scratch for ``drainWithWatermarks(_:)``.
+    private var laterTimes: [Timestamp?] = []
     var lastChannel: UInt32?
     var lastChannelSlot: Int?
     /// The CMUX layers of channels that switched to it (+Multiplexing).
@@ -166,6 +168,31 @@ extension ATStreamDecoder {
             }
             return earliest
         }
+    }
+
+    /// Hands every complete record to `body`, in order, each with the earliest time a record
+    /// after it could carry: the ``watermark``, or an earlier record still waiting behind it.
+    /// Records come out in completion order, so one can complete before another that sorts
+    /// earlier (a URC, then the final result of a command sent before it); a consumer that
+    /// reorders by time releases a record only below the time handed with it.
+    public mutating func drainWithWatermarks(_ body: (DecodedRecord, Timestamp?) throws -> Void) rethrows {
+        guard outputHead < output.count else { return }
+        // The earliest time of the records after each one, from the back.
+        var later = watermark
+        laterTimes.removeAll(keepingCapacity: true)
+        for index in (outputHead..<output.count).reversed() {
+            laterTimes.append(later)
+            if let time = output[index].time, later.map({ time < $0 }) ?? true { later = time }
+        }
+        var position = laterTimes.count
+        while outputHead < output.count {
+            let record = output[outputHead]
+            outputHead += 1
+            position -= 1
+            try body(record, laterTimes[position])
+        }
+        output.removeAll(keepingCapacity: true)
+        outputHead = 0
     }
 
     /// `true` when complete records are waiting to be taken.
