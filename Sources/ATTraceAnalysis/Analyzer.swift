@@ -150,7 +150,7 @@ public struct Analyzer: Sendable {
     // MARK: - Ordering
 
     static func completionTime(of t: Transaction) -> Timestamp {
-        if let final = t.final { return final.time }
+        if let time = t.finalTime { return time }
         switch t.abandonment {
         case .nextCommand(let time)?, .restart(let time)?, .endOfInput(let time)?: return time
         case nil: return t.end ?? t.start

@@ -35,7 +35,7 @@ enum StageTimer {
             records.append(record)
         }
         let bytes = records.bytes.count
-        print("records: \(records.items.count), serial bytes: \(bytes)")
+        print("records: \(records.count), serial bytes: \(bytes)")
         var bestDecode = Double.infinity
         var bestAnalyze = Double.infinity
         var bestText = Double.infinity
@@ -126,43 +126,57 @@ enum StageTimer {
     }
 
     /// A capture in memory as the decoding pipeline hands it to the decoder: serial bytes in
-    /// one buffer, fed by pointer (``PrefetchingSource``), so that the timings are the
-    /// decoder's and not those of copying records.
+    /// one buffer, consecutive chunks of one direction and channel fed as one run
+    /// (``PrefetchingSource``), so that the timings are the decoder's and not those of
+    /// copying records.
     struct Records {
         var bytes: [UInt8] = []
         var items: [Item] = []
+        var marks: [ByteMark] = []
         var others: [CaptureRecord] = []
         var origin: Timestamp?
+        var count = 0
 
         enum Item {
-            case chunk(time: Timestamp, frame: Int, channel: UInt32, direction: Direction, range: Range<Int>)
+            case run(direction: Direction, channel: UInt32, bytes: Range<Int>, marks: Range<Int>)
             case other(Int)
         }
 
         mutating func append(_ record: CaptureRecord) {
             if origin == nil { origin = record.time }
+            count += 1
             switch record {
             case .chunk(let chunk):
                 let start = bytes.count
                 bytes += chunk.bytes
-                items.append(.chunk(time: chunk.time, frame: chunk.frame, channel: chunk.channel,
-                                    direction: chunk.direction, range: start..<bytes.count))
+                if chunk.direction != .unknown, let last = items.last,
+                   case .run(chunk.direction, chunk.channel, let run, let runMarks) = last {
+                    marks.append(ByteMark(offset: start - run.lowerBound, time: chunk.time, frame: chunk.frame))
+                    items[items.count - 1] = .run(direction: chunk.direction, channel: chunk.channel,
+                                                  bytes: run.lowerBound..<bytes.count, marks: runMarks.lowerBound..<marks.count)
+                } else {
+                    marks.append(ByteMark(offset: 0, time: chunk.time, frame: chunk.frame))
+                    items.append(.run(direction: chunk.direction, channel: chunk.channel,
+                                      bytes: start..<bytes.count, marks: marks.count - 1..<marks.count))
+                }
             case .event, .diagnostic:
                 items.append(.other(others.count))
                 others.append(record)
             }
         }
 
-        /// Calls `body` with a function that feeds one record to a decoder, in order.
+        /// Calls `body` with a function that feeds one run or record to a decoder, in order.
         func forEach(_ body: ((inout ATStreamDecoder) -> Void) -> Void) {
             bytes.withUnsafeBytes { buffer in
-                for item in items {
-                    switch item {
-                    case .chunk(let time, let frame, let channel, let direction, let range):
-                        body { $0.feed(UnsafeRawBufferPointer(rebasing: buffer[range]), direction: direction,
-                                       channel: channel, time: time, frame: frame) }
-                    case .other(let index):
-                        body { $0.feed(others[index]) }
+                marks.withUnsafeBufferPointer { marks in
+                    for item in items {
+                        switch item {
+                        case .run(let direction, let channel, let byteRange, let markRange):
+                            body { $0.feed(run: UnsafeRawBufferPointer(rebasing: buffer[byteRange]), direction: direction,
+                                           channel: channel, marks: UnsafeBufferPointer(rebasing: marks[markRange])) }
+                        case .other(let index):
+                            body { $0.feed(others[index]) }
+                        }
                     }
                 }
             }

@@ -46,8 +46,8 @@ extension Analyzer {
     /// `first` holds the facts of the line's first command.
     mutating func commandCompleted(_ t: Transaction, _ first: CommandFacts) {
         deadlines.observe(t)
-        if let final = t.final {
-            recentFinals[t.id] = final.time
+        if let time = t.finalTime {
+            recentFinals[t.id] = time
         }
         checkResult(t, spec: first.spec)
         checkTiming(t)
@@ -76,7 +76,7 @@ extension Analyzer {
                 if t.status == .ok, let name = command.parameter(0)?.text { state.uploadedFiles[name] = evidence(t) }
             case .socketError: explainError(with: t)
             case .dial:
-                if t.final?.code == .connect { state.online = .other }
+                if t.finalCode == .connect { state.online = .other }
             case .socketSend, .socketRead:
                 break
             }
@@ -84,13 +84,13 @@ extension Analyzer {
     }
 
     func evidence(_ t: Transaction) -> Evidence {
-        Evidence(time: t.final?.time ?? t.start, frame: t.lastFrame, transaction: t.id)
+        Evidence(time: t.finalTime ?? t.start, frame: t.lastFrame, transaction: t.id)
     }
 
     // MARK: - Results
 
     private mutating func checkResult(_ t: Transaction, spec: CommandSpec?) {
-        guard let final = t.final, t.status == .error || final.code == .noCarrier else { return }
+        guard t.status == .error || t.finalCode == .noCarrier, let final = t.final else { return }
         switch final.code {
         case .sendFail:
             let payload = t.tx.map { " (\($0.length) bytes)" } ?? ""
@@ -180,9 +180,9 @@ extension Analyzer {
         let maximum = t.maximumResponseTime
         if var latency = t.latency, let maximum {
             // A pipelined command waits for the one before it (product.md §7.7).
-            if let earlier = t.pipelinedAfter, let earlierFinal = recentFinals[earlier], let final = t.final,
+            if let earlier = t.pipelinedAfter, let earlierFinal = recentFinals[earlier], let finalTime = t.finalTime,
                earlierFinal > t.latencyStart {
-                latency = final.time.since(earlierFinal)
+                latency = finalTime.since(earlierFinal)
             }
             // Capture times include host and link latency: allow a little (quectel-ssl.md §5.8).
             let tolerance = Duration(nanoseconds: max(20_000_000, maximum.nanoseconds / 20))
@@ -190,7 +190,7 @@ extension Analyzer {
                 let from = t.tx != nil ? "the end of its payload" : "the command"
                 report(.timeoutFinal, "\(t.commandText) was answered \(Self.describe(latency)) after \(from); "
                        + "its maximum response time is \(Self.describe(maximum))\(deadlineNote(t))", at: t,
-                       client: clientParameter(t), time: t.final?.time)
+                       client: clientParameter(t), time: t.finalTime)
             }
         }
         guard t.status == .unanswered else { return }

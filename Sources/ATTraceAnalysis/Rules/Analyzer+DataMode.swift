@@ -90,7 +90,7 @@ extension Analyzer {
         guard let id = command.integer(0), let mode = command.integer(1) else { return }
         let isSSL = state.sslClients[id] != nil && state.sockets[id] == nil
         func update(_ known: inout SSLClient) {
-            if t.final?.code == .connect {
+            if t.finalCode == .connect {
                 known.phase = .online
             } else if t.status == .ok {
                 known.phase = .connected
@@ -101,29 +101,29 @@ extension Analyzer {
             var known = state.sslClients[id]!
             update(&known)
             state.sslClients[id] = known
-            if t.final?.code == .connect { state.online = .ssl(id) }
+            if t.finalCode == .connect { state.online = .ssl(id) }
         } else {
             var known = state.sockets[id] ?? SocketState(phase: .connected)
             update(&known)
             state.sockets[id] = known
-            if t.final?.code == .connect { state.online = .socket(id) }
+            if t.finalCode == .connect { state.online = .socket(id) }
         }
     }
 
     /// `ATO` resumes the connection that last left data mode, or answers `NO CARRIER`
     /// when there is none (quectel-ssl.md T21, T22).
     mutating func resumeCompleted(_ t: Transaction) {
-        if t.final?.code == .connect {
+        if t.finalCode == .connect {
             let target = state.lastEscaped
             state.online = target ?? .other
             if case .ssl(let client)? = target { state.sslClients[client]?.phase = .online }
             if case .socket(let socket)? = target { state.sockets[socket]?.phase = .online }
-        } else if t.final?.code == .noCarrier {
+        } else if t.finalCode == .noCarrier {
             let message = state.lastEscaped == nil
                 ? "ATO answered NO CARRIER: no connection had left transparent mode, so there is nothing to resume "
                     + "(this is not a lost connection)"
                 : "ATO answered NO CARRIER: the connection that left transparent mode is gone"
-            report(.sslATONoConnection, message, at: t, time: t.final?.time)
+            report(.sslATONoConnection, message, at: t, time: t.finalTime)
         }
     }
 }

@@ -6,9 +6,9 @@ import ATTraceCore
 extension Analyzer {
     /// `spec` is the first command's.
     mutating func registerExpectations(_ t: Transaction, spec: CommandSpec?) {
-        guard let spec, !spec.asyncResults.isEmpty, let final = t.final,
+        guard let spec, !spec.asyncResults.isEmpty, let finalCode = t.finalCode,
               t.form == .write || t.form == .exec else { return }
-        for result in spec.asyncResults where result.afterFinal.contains(final.code) {
+        for result in spec.asyncResults where result.afterFinal.contains(finalCode) {
             guard let limit = deadlines.resolve(result.deadline, for: t.command) else { continue }
             let key = result.commandKey.flatMap { t.command.parameter($0)?.text }
             expectations.append(Expectation(

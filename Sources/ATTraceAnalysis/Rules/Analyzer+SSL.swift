@@ -117,7 +117,7 @@ extension Analyzer {
         guard command.form == .write, let client = command.integer(2), var opened = state.sslClients[client],
               opened.openedBy?.transaction == t.id else { return }
         let previous = openAttempts.removeValue(forKey: t.id)
-        switch t.final?.code {
+        switch t.finalCode {
         case .ok?:
             opened.phase = .opening
             if opened.mode == nil { opened.mode = 0 }
@@ -142,7 +142,7 @@ extension Analyzer {
     }
 
     private mutating func confirmNotConnected(_ t: Transaction, _ command: ATCommand) {
-        guard command.form == .write, t.final?.code == .error, let client = command.integer(0),
+        guard command.form == .write, t.finalCode == .error, let client = command.integer(0),
               state.sslClient(client) == nil else { return }
         report(.sslNotConnected, "\(t.commandText) → ERROR: client \(client) was not seen connected in this capture and the "
                + "module refused it, so it is most likely not connected (no AT+QSSLOPEN=…,\(client),… answered by "

@@ -51,7 +51,7 @@ extension Analyzer {
     mutating func socketOpenCompleted(_ t: Transaction, _ command: ATCommand) {
         guard let socket = command.integer(1), var opened = state.sockets[socket],
               opened.openedBy?.transaction == t.id else { return }
-        switch t.final?.code {
+        switch t.finalCode {
         case .ok?:
             opened.phase = .opening
         case .connect?:

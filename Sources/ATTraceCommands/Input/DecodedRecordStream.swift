@@ -120,8 +120,12 @@ final class DecodedRecordStream {
                 if !batch.isEmpty { recycled.trySend(batch) }
                 batch = []
                 batchIndex = 0
-                for index in records.indices {
-                    try body(records[index])
+                // Through a buffer pointer: its subscript lends the element in place, where an
+                // array's would retain and release the record's storage.
+                try records.withUnsafeBufferPointer { records in
+                    for index in records.indices {
+                        try body(records[index])
+                    }
                 }
                 recycled.trySend(records)
             case .finished(let run):

@@ -26,17 +26,26 @@ struct DecodingRun {
 
     mutating func run(_ source: RecordSource, progress: inout ProgressReporter,
                       onRecord: (DecodedRecord, Context) throws -> Void) throws {
-        try source.forEachRecord { raw in
-            if origin == nil { origin = raw.time }
-            if let time = raw.time, lastTime.map({ time > $0 }) ?? true { lastTime = time }
-            recordCount += 1
-            switch raw {
-            case .chunk(let chunk):
-                byteCount += chunk.bytes.count
-                decoder.feed(chunk.bytes, direction: chunk.direction, channel: chunk.channel,
-                             time: chunk.time, frame: chunk.frame)
-            case .event, .diagnostic:
-                decoder.feed(raw.copied())
+        try source.forEachItem { item in
+            switch item {
+            case .record(let raw):
+                if origin == nil { origin = raw.time }
+                if let time = raw.time { advance(to: time) }
+                recordCount += 1
+                switch raw {
+                case .chunk(let chunk):
+                    byteCount += chunk.bytes.count
+                    decoder.feed(chunk.bytes, direction: chunk.direction, channel: chunk.channel,
+                                 time: chunk.time, frame: chunk.frame)
+                case .event, .diagnostic:
+                    decoder.feed(raw.copied())
+                }
+            case .run(let run):
+                if origin == nil { origin = run.marks.first?.time }
+                for mark in run.marks { advance(to: mark.time) }
+                recordCount += run.marks.count
+                byteCount += run.bytes.count
+                decoder.feed(run: run.bytes, direction: run.direction, channel: run.channel, marks: run.marks)
             }
             progress.advance(records: recordCount, bytes: byteCount)
             if decoder.hasRecords {
@@ -59,5 +68,9 @@ struct DecodingRun {
             try onRecord(record, Context(origin: origin, watermark: nil, inputBytes: byteCount))
         }
         progress.finish()
+    }
+
+    private mutating func advance(to time: Timestamp) {
+        if lastTime.map({ time > $0 }) ?? true { lastTime = time }
     }
 }

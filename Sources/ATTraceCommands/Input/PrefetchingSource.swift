@@ -5,8 +5,8 @@ import ATTraceIO
 /// libpcap's reading and record parsing overlap with decoding instead of adding to it.
 ///
 /// Records travel in batches that own a copy of their bytes (libpcap's buffer is reused by
-/// the next read); the consumer sees the same `RawRecord`s, in the same order, as from the
-/// source itself.
+/// the next read); the consumer sees the same records, in the same order, as from the
+/// source itself, consecutive chunks of one direction and channel gathered in runs.
 final class PrefetchingSource: RecordSource {
     let name: String
     private let base: RecordSource
@@ -21,33 +21,74 @@ final class PrefetchingSource: RecordSource {
         self.name = base.name
     }
 
-    /// Records read ahead, with their bytes in one buffer.
+    /// Records read ahead, with their bytes in one buffer. Consecutive chunks of one
+    /// direction and channel form one run (their bytes lie back to back), which the decoder
+    /// takes in one step (``RecordSource/forEachItem(_:)``).
     private struct Batch: Sendable {
         var bytes: [UInt8] = []
         var items: [Item] = []
+        /// Where each chunk's bytes begin in its run, with its time and frame.
+        var marks: [ByteMark] = []
         /// Events and diagnostics (rare), referred to by index so that an item is plain data
         /// and iterating the items costs no reference counting.
         var others: [CaptureRecord] = []
 
         enum Item: Sendable {
-            case chunk(time: Timestamp, frame: Int, channel: UInt32, direction: Direction, range: Range<Int>)
+            case run(direction: Direction, channel: UInt32, bytes: Range<Int>, marks: Range<Int>)
             case other(index: Int)
         }
 
         init() {
             bytes.reserveCapacity(PrefetchingSource.batchBytes + 4096)
             items.reserveCapacity(PrefetchingSource.batchRecords)
+            marks.reserveCapacity(PrefetchingSource.batchRecords)
+        }
+
+        mutating func append(_ chunk: ChunkView) {
+            let start = bytes.count
+            bytes.append(contentsOf: chunk.bytes)
+            if chunk.direction != .unknown, let last = items.last,
+               case .run(chunk.direction, chunk.channel, let run, let runMarks) = last {
+                // The run goes on (records without a direction stay apart: the decoder
+                // infers their direction record by record).
+                marks.append(ByteMark(offset: start - run.lowerBound, time: chunk.time, frame: chunk.frame))
+                items[items.count - 1] = .run(direction: chunk.direction, channel: chunk.channel,
+                                              bytes: run.lowerBound..<bytes.count, marks: runMarks.lowerBound..<marks.count)
+            } else {
+                marks.append(ByteMark(offset: 0, time: chunk.time, frame: chunk.frame))
+                items.append(.run(direction: chunk.direction, channel: chunk.channel,
+                                  bytes: start..<bytes.count, marks: marks.count - 1..<marks.count))
+            }
         }
 
         /// Empties the batch for reuse, keeping its buffers.
         mutating func reset() {
             bytes.removeAll(keepingCapacity: true)
             items.removeAll(keepingCapacity: true)
+            marks.removeAll(keepingCapacity: true)
             others.removeAll(keepingCapacity: true)
         }
 
         var isFull: Bool {
-            bytes.count >= PrefetchingSource.batchBytes || items.count >= PrefetchingSource.batchRecords
+            bytes.count >= PrefetchingSource.batchBytes || marks.count + others.count >= PrefetchingSource.batchRecords
+        }
+
+        /// Hands out the batch's items; the bytes are valid inside `body` only.
+        func forEachItem(_ body: (SourceItem) throws -> Void) throws {
+            try bytes.withUnsafeBytes { bytes in
+                try marks.withUnsafeBufferPointer { marks in
+                    for item in items {
+                        switch item {
+                        case .run(let direction, let channel, let byteRange, let markRange):
+                            try body(.run(ChunkRun(direction: direction, channel: channel,
+                                                   bytes: UnsafeRawBufferPointer(rebasing: bytes[byteRange]),
+                                                   marks: UnsafeBufferPointer(rebasing: marks[markRange]))))
+                        case .other(let index):
+                            try others[index].withRawRecord { try body(.record($0)) }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -64,6 +105,15 @@ final class PrefetchingSource: RecordSource {
     }
 
     func forEachRecord(_ body: (RawRecord) throws -> Void) throws {
+        try forEachItem { item in
+            switch item {
+            case .record(let record): try body(record)
+            case .run(let run): try run.forEachChunk(body)
+            }
+        }
+    }
+
+    func forEachItem(_ body: (SourceItem) throws -> Void) throws {
         let queue = HandoffQueue<Handoff>(capacity: Self.queuedBatches)
         // Read batches go back to the reading thread to be filled again: no allocation per
         // batch, and no buffer freed on another thread than the one that allocated it.
@@ -75,10 +125,7 @@ final class PrefetchingSource: RecordSource {
                 try handover.base.forEachRecord { raw in
                     switch raw {
                     case .chunk(let chunk):
-                        let start = batch.bytes.count
-                        batch.bytes.append(contentsOf: chunk.bytes)
-                        batch.items.append(.chunk(time: chunk.time, frame: chunk.frame, channel: chunk.channel,
-                                                  direction: chunk.direction, range: start..<batch.bytes.count))
+                        batch.append(chunk)
                     case .event, .diagnostic:
                         batch.items.append(.other(index: batch.others.count))
                         batch.others.append(raw.copied())
@@ -105,17 +152,7 @@ final class PrefetchingSource: RecordSource {
             while let handoff = queue.receive() {
                 switch handoff {
                 case .batch(let batch):
-                    try batch.bytes.withUnsafeBytes { bytes in
-                        for item in batch.items {
-                            switch item {
-                            case .chunk(let time, let frame, let channel, let direction, let range):
-                                try body(.chunk(ChunkView(time: time, frame: frame, channel: channel, direction: direction,
-                                                          bytes: UnsafeRawBufferPointer(rebasing: bytes[range]))))
-                            case .other(let index):
-                                try batch.others[index].withRawRecord(body)
-                            }
-                        }
-                    }
+                    try batch.forEachItem(body)
                     recycled.trySend(batch)
                 case .failed(let error):
                     throw error

@@ -8,6 +8,40 @@ protocol RecordSource: AnyObject {
     var name: String { get }
     /// Hands every record to `body`, in order; serial bytes are only valid inside `body`.
     func forEachRecord(_ body: (RawRecord) throws -> Void) throws
+    /// The same records, where the source can, as runs of consecutive chunks of one
+    /// direction and channel (fed to the decoder in one step); bytes only valid inside `body`.
+    func forEachItem(_ body: (SourceItem) throws -> Void) throws
+}
+
+extension RecordSource {
+    func forEachItem(_ body: (SourceItem) throws -> Void) throws {
+        try forEachRecord { try body(.record($0)) }
+    }
+}
+
+/// One step of a source: a record, or a run of chunks.
+enum SourceItem {
+    case record(RawRecord)
+    case run(ChunkRun)
+}
+
+/// Consecutive chunks of one direction and channel whose bytes lie back to back: `marks`
+/// says where each record's bytes begin, with its time and frame
+/// (``ATStreamDecoder/feed(run:direction:channel:marks:)``).
+struct ChunkRun {
+    var direction: Direction
+    var channel: UInt32
+    var bytes: UnsafeRawBufferPointer
+    var marks: UnsafeBufferPointer<ByteMark>
+
+    /// The records of the run, one by one.
+    func forEachChunk(_ body: (RawRecord) throws -> Void) rethrows {
+        for (index, mark) in marks.enumerated() {
+            let end = index + 1 < marks.count ? marks[index + 1].offset : bytes.count
+            try body(.chunk(ChunkView(time: mark.time, frame: mark.frame, channel: channel, direction: direction,
+                                      bytes: UnsafeRawBufferPointer(rebasing: bytes[mark.offset..<end]))))
+        }
+    }
 }
 
 extension CaptureReader: RecordSource {}

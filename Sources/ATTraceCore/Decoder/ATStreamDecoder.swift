@@ -57,6 +57,37 @@ public struct ATStreamDecoder: Sendable {
         feedChannel(bytes, direction: direction, channel: channel, time: time, frame: frame)
     }
 
+    /// Feeds consecutive records of one direction and channel at once: `marks` says where the
+    /// bytes of each record begin (the first at offset 0, in increasing order). The output is
+    /// the same as feeding the records one by one (the decoder contract: a direction's bytes
+    /// may be split anywhere), for the cost of one step of the decoder instead of one per
+    /// record. Records without a direction, and records of a channel under CMUX, are still
+    /// fed one by one.
+    public mutating func feed(run bytes: UnsafeRawBufferPointer, direction: Direction, channel: UInt32 = 0,
+                              marks: UnsafeBufferPointer<ByteMark>) {
+        precondition(!isFinished, "feed after finish")
+        var taken = 0
+        if marks.count > 1, direction != .unknown, multiplexers.isEmpty {
+            if let previous = lastChannel, previous != channel, channelIndex[previous] != nil {
+                withChannel(previous) { decoder, nextID in decoder.endSegments(nextID: &nextID) }
+            }
+            lastChannel = channel
+            withChannel(channel) { decoder, nextID in
+                taken = decoder.feed(run: bytes, direction: direction, marks: marks, nextID: &nextID)
+            }
+            if let slot = lastChannelSlot, let transaction = channels[slot].multiplexedBy {
+                // The record that holds `AT+CMUX`'s `OK` was the last taken.
+                startMultiplexer(on: slot, transaction: transaction, time: marks[taken - 1].time,
+                                 frame: marks[taken - 1].frame)
+            }
+        }
+        for index in taken..<marks.count {
+            let end = index + 1 < marks.count ? marks[index + 1].offset : bytes.count
+            feed(UnsafeRawBufferPointer(rebasing: bytes[marks[index].offset..<end]), direction: direction,
+                 channel: channel, time: marks[index].time, frame: marks[index].frame)
+        }
+    }
+
     /// Feeds bytes to the AT decoder of `channel` (a physical channel, or a DLCI's).
     mutating func feedChannel(_ bytes: UnsafeRawBufferPointer, direction: Direction, channel: UInt32,
                               time: Timestamp, frame: Int) {

@@ -66,6 +66,28 @@ struct ByteQueue {
         storage.append(contentsOf: bytes)
     }
 
+    /// Appends the records of a run from the one at `first` on, at once (with a direction:
+    /// not inferred); the same as appending them one by one.
+    mutating func append(run bytes: UnsafeRawBufferPointer, marks: UnsafeBufferPointer<ByteMark>, from first: Int) {
+        let runStart = marks[first].offset
+        guard runStart < bytes.count else { return }
+        compactIfNeeded()
+        let position = base + storage.count - runStart
+        for index in first..<marks.count {
+            let mark = marks[index]
+            let end = index + 1 < marks.count ? marks[index + 1].offset : bytes.count
+            // As record by record: an empty record leaves no mark, and a record that
+            // continues the last mark's keeps it.
+            guard end > mark.offset else { continue }
+            if markHead < self.marks.count, let last = self.marks.last, last.time == mark.time, last.frame == mark.frame,
+               !last.isInferred {
+                continue
+            }
+            self.marks.append(Mark(position: position + mark.offset, time: mark.time, frame: mark.frame, isInferred: false))
+        }
+        storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart...]))
+    }
+
     mutating func append(_ bytes: [UInt8], time: Timestamp, frame: Int, isInferred: Bool) {
         bytes.withUnsafeBytes { append($0, time: time, frame: frame, isInferred: isInferred) }
     }

@@ -145,6 +145,38 @@ struct ChannelDecoder {
         }
     }
 
+    /// Consecutive records of one direction (``ATStreamDecoder/feed(run:direction:channel:marks:)``),
+    /// decoded as if fed one by one; returns how many records were taken. The first record
+    /// is fed alone (it ends the other direction's segment), and so is every record while
+    /// `AT+CMUX` waits for its `OK`: the record that holds the `OK` is the last taken, the
+    /// ones after it belong to the multiplexer.
+    mutating func feed(run bytes: UnsafeRawBufferPointer, direction: Direction, marks: UnsafeBufferPointer<ByteMark>,
+                       nextID: inout Int) -> Int {
+        var taken = 0
+        repeat {
+            let end = taken + 1 < marks.count ? marks[taken + 1].offset : bytes.count
+            feed(UnsafeRawBufferPointer(rebasing: bytes[marks[taken].offset..<end]), direction: direction,
+                 time: marks[taken].time, frame: marks[taken].frame, nextID: &nextID)
+            taken += 1
+            if multiplexedBy != nil { return taken }
+        } while taken < marks.count && mayStartMultiplexing
+        guard taken < marks.count else { return taken }
+        // The rest in one step: the direction is already this one's.
+        for mark in marks[taken...] where lastInputTime.map({ mark.time > $0 }) ?? true { lastInputTime = mark.time }
+        if direction == .host {
+            host.append(run: bytes, marks: marks, from: taken)
+        } else {
+            modem.append(run: bytes, marks: marks, from: taken)
+        }
+        pump(first: direction, nextID: &nextID)
+        return marks.count
+    }
+
+    /// `AT+CMUX` is pending: its `OK` starts the multiplexer at the record that holds it.
+    var mayStartMultiplexing: Bool {
+        !pending.isEmpty && pending.contains { $0.shape.effects.contains(.multiplexing) }
+    }
+
     /// A recorder event, in stream order. `modem_lines` with DTR dropped can end data mode.
     mutating func feed(event: RecorderEvent, nextID: inout Int) {
         if lastInputTime.map({ event.time > $0 }) ?? true { lastInputTime = event.time }

@@ -283,14 +283,19 @@ public struct Transaction: Hashable, Sendable {
     /// The moment from which the response time runs: the end of the payload for prompted
     /// commands and uploads (product.md §7.2), otherwise the command's terminator.
     @inlinable public var latencyStart: Timestamp {
-        tx?.endTime ?? commandEnd
+        // Read in place: copying the payload out would retain its bytes.
+        storage.fields.tx?.endTime ?? storage.fields.commandEnd
     }
+
+    /// The final result's time and code, read in place (no copy of the result line).
+    @inlinable public var finalTime: Timestamp? { storage.fields.final?.time }
+    @inlinable public var finalCode: ResultCode? { storage.fields.final?.code }
 
     /// From the command's terminator (or the end of its payload) to the first character of
     /// the final result; `nil` when unanswered.
     @inlinable public var latency: Duration? {
-        guard let final else { return nil }
-        return final.time.since(latencyStart)
+        guard let time = finalTime else { return nil }
+        return time.since(latencyStart)
     }
 
     /// The command line as text (bytes above 0x7F shown as Latin-1 code points).
