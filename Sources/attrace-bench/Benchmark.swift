@@ -39,7 +39,7 @@ struct Benchmark: ParsableCommand {
     @Option(help: "Seed of the traffic simulator.")
     var seed: UInt64 = 100
 
-    @Option(help: "Runs per reader; the best (fastest) run is reported.")
+    @Option(help: "Rounds: every reader runs once per round, rounds one after the other; the best (fastest) run of each reader is reported.")
     var runs: Int = 1
 
     @Flag(help: "Do not run tshark (it needs minutes and gigabytes on large files).")
@@ -140,16 +140,27 @@ struct Benchmark: ParsableCommand {
         let attrace = directory + "/attrace"
         let bench = directory + "/attrace-bench"
 
-        var results: [Measurement] = []
-        results.append(best(of: runs, name: "libpcap pcap_next_ex loop", [bench, "--loop", file]))
-        results.append(best(of: runs, name: "attrace decode (text)", [attrace, "decode", file]))
-        results.append(best(of: runs, name: "attrace decode --format json", [attrace, "decode", "--format", "json", file]))
-        if FileManager.isExecutable(directory + "/attrace") {
-            results.append(best(of: runs, name: "attrace analyze", [attrace, "analyze", "--fail-on", "never", file]))
-        }
+        var readers: [(name: String, arguments: [String])] = [
+            ("libpcap pcap_next_ex loop", [bench, "--loop", file]),
+            ("attrace decode (text)", [attrace, "decode", file]),
+            ("attrace decode --format json", [attrace, "decode", "--format", "json", file]),
+            ("attrace analyze", [attrace, "analyze", "--fail-on", "never", file]),
+        ]
         if !skipTshark, let tshark = Self.which("tshark") {
-            results.append(best(of: 1, name: "tshark -r", [tshark, "-r", file]))
+            readers.append(("tshark -r", [tshark, "-r", file]))
         }
+        // Rounds of every reader in turn: a machine whose speed drifts (a shared VM) slows
+        // all readers alike instead of whichever ran while it was slow.
+        var best: [Measurement?] = Array(repeating: nil, count: readers.count)
+        let rounds = max(1, runs)
+        for round in 1...rounds {
+            if rounds > 1 { FileHandleWriter.error("round \(round) of \(rounds) …\n") }
+            for (index, reader) in readers.enumerated() {
+                let result = Self.runChild(name: reader.name, reader.arguments)
+                if best[index].map({ result.seconds < $0.seconds }) ?? true { best[index] = result }
+            }
+        }
+        let results = best.compactMap { $0 }
 
         print("")
         print("file: \(file)")
@@ -175,15 +186,6 @@ struct Benchmark: ParsableCommand {
             line += "   " + versusTshark + "   " + versusLoop + status
             print(line)
         }
-    }
-
-    private func best(of runs: Int, name: String, _ arguments: [String]) -> Measurement {
-        var bestResult: Measurement?
-        for _ in 0..<max(1, runs) {
-            let result = Self.runChild(name: name, arguments)
-            if bestResult == nil || result.seconds < bestResult!.seconds { bestResult = result }
-        }
-        return bestResult!
     }
 
     /// Runs a child with stdout and stderr to /dev/null; wall time and its own peak RSS.
@@ -249,10 +251,6 @@ struct Benchmark: ParsableCommand {
         }
         return nil
     }
-}
-
-enum FileManager {
-    static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
 }
 
 enum FileHandleWriter {
