@@ -131,13 +131,17 @@ final class PrefetchingSource: RecordSource {
                         batch.others.append(raw.copied())
                     }
                     guard batch.isFull else { return }
-                    guard queue.send(.batch(batch)) else { throw ConsumerStopped() }
+                    // Moved into the queue (see DecodedRecordStream): a batch that comes back
+                    // is unique, and its buffers are reused rather than copied.
+                    var full: Batch
                     if var used = recycled.tryReceive() {
                         used.reset()
-                        batch = used
+                        full = used
                     } else {
-                        batch = Batch()
+                        full = Batch()
                     }
+                    swap(&full, &batch)
+                    guard queue.send(.batch(consume full)) else { throw ConsumerStopped() }
                 }
                 if !batch.items.isEmpty { queue.send(.batch(batch)) }
             } catch is ConsumerStopped {
@@ -150,10 +154,10 @@ final class PrefetchingSource: RecordSource {
         defer { reader.join() }
         do {
             while let handoff = queue.receive() {
-                switch handoff {
+                switch consume handoff {
                 case .batch(let batch):
                     try batch.forEachItem(body)
-                    recycled.trySend(batch)
+                    recycled.trySend(consume batch)
                 case .failed(let error):
                     throw error
                 }

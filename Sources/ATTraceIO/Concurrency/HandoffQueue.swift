@@ -23,10 +23,13 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
     /// Appends `element`, waiting while the queue is full. `false` when the consumer
     /// cancelled: the producer should stop.
     @discardableResult
-    public func send(_ element: Element) -> Bool {
-        lock.withLock {
+    public func send(_ element: consuming Element) -> Bool {
+        // Moved in, never copied: a receiver may rely on holding the only reference to what
+        // it receives (and a copy left with the sender would be released on its thread).
+        var element: Element? = consume element
+        return lock.withLock {
             while count == slots.count && !isCancelled { lock.wait() }
-            return enqueueLocked(element)
+            return enqueueLocked(&element)
         }
     }
 
@@ -42,8 +45,9 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
     /// Appends `element` if there is room, without waiting; `false` when the queue is full
     /// or cancelled (the element is then let go by the caller).
     @discardableResult
-    public func trySend(_ element: Element) -> Bool {
-        lock.withLock { count < slots.count && enqueueLocked(element) }
+    public func trySend(_ element: consuming Element) -> Bool {
+        var element: Element? = consume element
+        return lock.withLock { count < slots.count && enqueueLocked(&element) }
     }
 
     /// The next element if one is queued, without waiting.
@@ -52,9 +56,9 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Stores `element` unless the consumer cancelled; the lock is held and there is room.
-    private func enqueueLocked(_ element: Element) -> Bool {
+    private func enqueueLocked(_ element: inout Element?) -> Bool {
         guard !isCancelled else { return false }
-        slots[(head + count) % slots.count] = element
+        slots[(head + count) % slots.count] = element.take()
         count += 1
         lock.broadcast()
         return true

@@ -305,28 +305,34 @@ public final class CaptureReader {
     }
 }
 
-/// The last two exported-PDU TLV lists a reader parsed, by their bytes.
+/// The last two exported-PDU TLV lists a reader parsed, by their bytes. Two named slots
+/// rather than arrays of arrays, and `mutating` lookups: the lists are compared in place,
+/// without retaining them on every record.
 private struct RecentHeaders {
-    private var lists: [[UInt8]] = [[], []]
-    private var headers: [ExportedPDUHeader] = [ExportedPDUHeader(), ExportedPDUHeader()]
-    private var newest = 0
+    private struct Slot {
+        var list: [UInt8] = []
+        var header = ExportedPDUHeader()
+
+        mutating func matches(_ record: UnsafeRawBufferPointer) -> Bool {
+            guard !list.isEmpty, record.count >= list.count else { return false }
+            return list.withUnsafeBytes { memcmp($0.baseAddress!, record.baseAddress!, $0.count) == 0 }
+        }
+    }
+
+    private var newest = Slot()
+    private var older = Slot()
 
     /// The parse of `record`'s TLV list when it is byte for byte one of the two kept.
-    func header(of record: UnsafeRawBufferPointer) -> ExportedPDUHeader? {
-        if matches(newest, record) { return headers[newest] }
-        if matches(1 - newest, record) { return headers[1 - newest] }
+    mutating func header(of record: UnsafeRawBufferPointer) -> ExportedPDUHeader? {
+        if newest.matches(record) { return newest.header }
+        if older.matches(record) { return older.header }
         return nil
     }
 
     mutating func remember(_ header: ExportedPDUHeader, of record: UnsafeRawBufferPointer) {
-        newest = 1 - newest
-        lists[newest] = Array(UnsafeRawBufferPointer(rebasing: record[..<header.payloadOffset]))
-        headers[newest] = header
-    }
-
-    private func matches(_ slot: Int, _ record: UnsafeRawBufferPointer) -> Bool {
-        let list = lists[slot]
-        guard !list.isEmpty, record.count >= list.count else { return false }
-        return list.withUnsafeBytes { memcmp($0.baseAddress!, record.baseAddress!, list.count) == 0 }
+        swap(&newest, &older)
+        newest.list.removeAll(keepingCapacity: true)
+        newest.list.append(contentsOf: UnsafeRawBufferPointer(rebasing: record[..<header.payloadOffset]))
+        newest.header = header
     }
 }
