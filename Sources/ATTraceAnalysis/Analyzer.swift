@@ -138,14 +138,20 @@ public struct Analyzer: Sendable {
 
     /// The next finding, in the order they were determined (roughly time order).
     public mutating func nextFinding() -> Finding? {
-        guard findingHead < findings.count else {
+        guard findingHead < findings.count else { return nil }
+        let finding = findings[findingHead]
+        findingHead += 1
+        // Emptied as soon as the last one is taken: a caller that asks ``hasFindings`` first
+        // never calls this on an empty queue, and the queue would grow with the input.
+        if findingHead == findings.count {
             findings.removeAll(keepingCapacity: true)
             findingHead = 0
-            return nil
         }
-        defer { findingHead += 1 }
-        return findings[findingHead]
+        return finding
     }
+
+    /// Findings held for the caller, taken or not (bounded when they are taken as they come).
+    var heldFindingCount: Int { findings.count }
 
     // MARK: - Ordering
 
