@@ -34,8 +34,8 @@ enum StageTimer {
         while let record = reader.next() {
             records.append(record)
         }
-        let bytes = records.bytes.count
-        print("records: \(records.count), serial bytes: \(bytes)")
+        let bytes = records.runs.byteCount
+        print("records: \(records.runs.recordCount), serial bytes: \(bytes)")
         var bestDecode = Double.infinity
         var bestAnalyze = Double.infinity
         var bestText = Double.infinity
@@ -127,57 +127,25 @@ enum StageTimer {
 
     /// A capture in memory as the decoding pipeline hands it to the decoder: serial bytes in
     /// one buffer, consecutive chunks of one direction and channel fed as one run
-    /// (``PrefetchingSource``), so that the timings are the decoder's and not those of
-    /// copying records.
+    /// (``RecordRuns``, as ``PrefetchingSource`` batches them), so that the timings are the
+    /// decoder's and not those of copying records.
     struct Records {
-        var bytes: [UInt8] = []
-        var items: [Item] = []
-        var marks: [ByteMark] = []
-        var others: [CaptureRecord] = []
+        var runs = RecordRuns()
         var origin: Timestamp?
-        var count = 0
-
-        enum Item {
-            case run(direction: Direction, channel: UInt32, bytes: Range<Int>, marks: Range<Int>)
-            case other(Int)
-        }
 
         mutating func append(_ record: CaptureRecord) {
             if origin == nil { origin = record.time }
-            count += 1
-            switch record {
-            case .chunk(let chunk):
-                let start = bytes.count
-                bytes += chunk.bytes
-                if chunk.direction != .unknown, let last = items.last,
-                   case .run(chunk.direction, chunk.channel, let run, let runMarks) = last {
-                    marks.append(ByteMark(offset: start - run.lowerBound, time: chunk.time, frame: chunk.frame))
-                    items[items.count - 1] = .run(direction: chunk.direction, channel: chunk.channel,
-                                                  bytes: run.lowerBound..<bytes.count, marks: runMarks.lowerBound..<marks.count)
-                } else {
-                    marks.append(ByteMark(offset: 0, time: chunk.time, frame: chunk.frame))
-                    items.append(.run(direction: chunk.direction, channel: chunk.channel,
-                                      bytes: start..<bytes.count, marks: marks.count - 1..<marks.count))
-                }
-            case .event, .diagnostic:
-                items.append(.other(others.count))
-                others.append(record)
-            }
+            record.withRawRecord { runs.append($0) }
         }
 
         /// Calls `body` with a function that feeds one run or record to a decoder, in order.
         func forEach(_ body: ((inout ATStreamDecoder) -> Void) -> Void) {
-            bytes.withUnsafeBytes { buffer in
-                marks.withUnsafeBufferPointer { marks in
-                    for item in items {
-                        switch item {
-                        case .run(let direction, let channel, let byteRange, let markRange):
-                            body { $0.feed(run: UnsafeRawBufferPointer(rebasing: buffer[byteRange]), direction: direction,
-                                           channel: channel, marks: UnsafeBufferPointer(rebasing: marks[markRange])) }
-                        case .other(let index):
-                            body { $0.feed(others[index]) }
-                        }
-                    }
+            runs.forEachItem { item in
+                switch item {
+                case .run(let run):
+                    body { $0.feed(run: run.bytes, direction: run.direction, channel: run.channel, marks: run.marks) }
+                case .record(let record):
+                    body { $0.feed(record.copied()) }
                 }
             }
         }

@@ -21,75 +21,11 @@ final class PrefetchingSource: RecordSource {
         self.name = base.name
     }
 
-    /// Records read ahead, with their bytes in one buffer. Consecutive chunks of one
-    /// direction and channel form one run (their bytes lie back to back), which the decoder
-    /// takes in one step (``RecordSource/forEachItem(_:)``).
-    private struct Batch: Sendable {
-        var bytes: [UInt8] = []
-        var items: [Item] = []
-        /// Where each chunk's bytes begin in its run, with its time and frame.
-        var marks: [ByteMark] = []
-        /// Events and diagnostics (rare), referred to by index so that an item is plain data
-        /// and iterating the items costs no reference counting.
-        var others: [CaptureRecord] = []
+    /// Records read ahead, handed on together.
+    private typealias Batch = RecordRuns
 
-        enum Item: Sendable {
-            case run(direction: Direction, channel: UInt32, bytes: Range<Int>, marks: Range<Int>)
-            case other(index: Int)
-        }
-
-        init() {
-            bytes.reserveCapacity(PrefetchingSource.batchBytes + 4096)
-            items.reserveCapacity(PrefetchingSource.batchRecords)
-            marks.reserveCapacity(PrefetchingSource.batchRecords)
-        }
-
-        mutating func append(_ chunk: ChunkView) {
-            let start = bytes.count
-            bytes.append(contentsOf: chunk.bytes)
-            if chunk.direction != .unknown, let last = items.last,
-               case .run(chunk.direction, chunk.channel, let run, let runMarks) = last {
-                // The run goes on (records without a direction stay apart: the decoder
-                // infers their direction record by record).
-                marks.append(ByteMark(offset: start - run.lowerBound, time: chunk.time, frame: chunk.frame))
-                items[items.count - 1] = .run(direction: chunk.direction, channel: chunk.channel,
-                                              bytes: run.lowerBound..<bytes.count, marks: runMarks.lowerBound..<marks.count)
-            } else {
-                marks.append(ByteMark(offset: 0, time: chunk.time, frame: chunk.frame))
-                items.append(.run(direction: chunk.direction, channel: chunk.channel,
-                                  bytes: start..<bytes.count, marks: marks.count - 1..<marks.count))
-            }
-        }
-
-        /// Empties the batch for reuse, keeping its buffers.
-        mutating func reset() {
-            bytes.removeAll(keepingCapacity: true)
-            items.removeAll(keepingCapacity: true)
-            marks.removeAll(keepingCapacity: true)
-            others.removeAll(keepingCapacity: true)
-        }
-
-        var isFull: Bool {
-            bytes.count >= PrefetchingSource.batchBytes || marks.count + others.count >= PrefetchingSource.batchRecords
-        }
-
-        /// Hands out the batch's items; the bytes are valid inside `body` only.
-        func forEachItem(_ body: (SourceItem) throws -> Void) throws {
-            try bytes.withUnsafeBytes { bytes in
-                try marks.withUnsafeBufferPointer { marks in
-                    for item in items {
-                        switch item {
-                        case .run(let direction, let channel, let byteRange, let markRange):
-                            try body(.run(ChunkRun(direction: direction, channel: channel,
-                                                   bytes: UnsafeRawBufferPointer(rebasing: bytes[byteRange]),
-                                                   marks: UnsafeBufferPointer(rebasing: marks[markRange]))))
-                        case .other(let index):
-                            try others[index].withRawRecord { try body(.record($0)) }
-                        }
-                    }
-                }
-            }
-        }
+    private static func newBatch() -> Batch {
+        Batch(byteCapacity: batchBytes + 4096, recordCapacity: batchRecords)
     }
 
     private enum Handoff: Sendable {
@@ -120,30 +56,24 @@ final class PrefetchingSource: RecordSource {
         let recycled = HandoffQueue<Batch>(capacity: Self.queuedBatches + 2)
         let handover = Handover(base: base)
         let reader = WorkerThread.start {
-            var batch = Batch()
+            var batch = Self.newBatch()
             do {
                 try handover.base.forEachRecord { raw in
-                    switch raw {
-                    case .chunk(let chunk):
-                        batch.append(chunk)
-                    case .event, .diagnostic:
-                        batch.items.append(.other(index: batch.others.count))
-                        batch.others.append(raw.copied())
-                    }
-                    guard batch.isFull else { return }
+                    batch.append(raw)
+                    guard batch.byteCount >= Self.batchBytes || batch.recordCount >= Self.batchRecords else { return }
                     // Moved into the queue (see DecodedRecordStream): a batch that comes back
                     // is unique, and its buffers are reused rather than copied.
                     var full: Batch
                     if var used = recycled.tryReceive() {
-                        used.reset()
+                        used.removeAll()
                         full = used
                     } else {
-                        full = Batch()
+                        full = Self.newBatch()
                     }
                     swap(&full, &batch)
                     guard queue.send(.batch(consume full)) else { throw ConsumerStopped() }
                 }
-                if !batch.items.isEmpty { queue.send(.batch(batch)) }
+                if !batch.isEmpty { queue.send(.batch(batch)) }
             } catch is ConsumerStopped {
                 // The consumer has its own error to report.
             } catch {

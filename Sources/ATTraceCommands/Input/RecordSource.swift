@@ -20,7 +20,7 @@ extension RecordSource {
 }
 
 /// One step of a source: a record, or a run of chunks.
-enum SourceItem {
+public enum SourceItem {
     case record(RawRecord)
     case run(ChunkRun)
 }
@@ -28,14 +28,14 @@ enum SourceItem {
 /// Consecutive chunks of one direction and channel whose bytes lie back to back: `marks`
 /// says where each record's bytes begin, with its time and frame
 /// (``ATStreamDecoder/feed(run:direction:channel:marks:)``).
-struct ChunkRun {
-    var direction: Direction
-    var channel: UInt32
-    var bytes: UnsafeRawBufferPointer
-    var marks: UnsafeBufferPointer<ByteMark>
+public struct ChunkRun {
+    public var direction: Direction
+    public var channel: UInt32
+    public var bytes: UnsafeRawBufferPointer
+    public var marks: UnsafeBufferPointer<ByteMark>
 
     /// The records of the run, one by one.
-    func forEachChunk(_ body: (RawRecord) throws -> Void) rethrows {
+    public func forEachChunk(_ body: (RawRecord) throws -> Void) rethrows {
         for (index, mark) in marks.enumerated() {
             let end = index + 1 < marks.count ? marks[index + 1].offset : bytes.count
             try body(.chunk(ChunkView(time: mark.time, frame: mark.frame, channel: channel, direction: direction,
