@@ -24,7 +24,12 @@ public struct Analyzer: Sendable {
     var deadlines = DeadlineContext()
     var expectations: [Expectation] = []
     /// A `result.error` of an SSL or TCP/IP command waits for a following `AT+QIGETERROR`.
-    var unexplainedError: (finding: Finding, transaction: Int)?
+    var unexplainedError: (finding: Finding, transaction: Int)? {
+        didSet { unexplainedErrorTransaction = unexplainedError?.transaction }
+    }
+    /// The transaction of ``unexplainedError``, read after every command without copying the
+    /// finding.
+    var unexplainedErrorTransaction: Int?
     var hasSeenTransaction = false
     var reportedUnknownCommands: Set<String> = []
     /// Findings reported so far (before `--rules` filtering): a check that leaves it
@@ -34,9 +39,10 @@ public struct Analyzer: Sendable {
     var cleanCommandLines = CleanLineMemo()
     /// The state an SSL client had before an `AT+QSSLOPEN`, restored if the open is refused.
     var openAttempts: [Int: (Int64, SSLClient?)] = [:]
-    /// The latest transaction sent: a restart its last command asked for (`AT+QPOWD`,
-    /// `AT+CFUN=1,1`) is expected.
-    var lastTransaction: Transaction?
+    /// The last command of the latest line sent, when it can ask for a restart (`AT+QPOWD`,
+    /// `AT+CFUN=1,1`): that restart is expected. Kept only then, so that no transaction is
+    /// held (and retained) from one line to the next.
+    var restartRequest: ATCommand?
     /// Final-result times of recent transactions: a pipelined command's response time runs
     /// from the previous command's answer, when the module could start on it.
     var recentFinals = RecentFinals()
@@ -99,10 +105,23 @@ public struct Analyzer: Sendable {
         statistics.observe(record)
         switch record {
         case .transaction(let t):
-            // One lookup for both events: the first command's facts stand for the line.
+            // One lookup for both events: the first command's facts stand for the line. An
+            // event handled at once is not built: building it would retain the transaction,
+            // whose reference count the decoding thread's core owns.
             let facts = facts(t.name)
-            enqueue(.command(t, facts), at: t.start)
-            enqueue(.completion(t, facts), at: Self.completionTime(of: t))
+            if handlesNow(at: t.start) {
+                advanceClock(to: t.start)
+                commandSent(t, facts)
+            } else {
+                enqueue(.command(t, facts), at: t.start)
+            }
+            let completion = Self.completionTime(of: t)
+            if handlesNow(at: completion) {
+                advanceClock(to: completion)
+                commandCompleted(t, facts)
+            } else {
+                enqueue(.completion(t, facts), at: completion)
+            }
         case .urc(let u): enqueue(.urc(u), at: u.time)
         case .mode(let m): enqueue(.mode(m), at: m.time)
         case .data(let d): enqueue(.data(d), at: d.time)
@@ -163,9 +182,14 @@ public struct Analyzer: Sendable {
         }
     }
 
+    /// Nothing waits and nothing earlier can come (the usual case): an event at `time` is
+    /// handled now.
+    private func handlesNow(at time: Timestamp) -> Bool {
+        eventHead == events.count && (currentWatermark.map { time < $0 } ?? true)
+    }
+
     private mutating func enqueue(_ event: AnalysisEvent, at time: Timestamp) {
-        // Nothing waits and nothing earlier can come (the usual case): handle it now.
-        if eventHead == events.count, currentWatermark.map({ time < $0 }) ?? true {
+        if handlesNow(at: time) {
             handle(event, at: time)
             return
         }

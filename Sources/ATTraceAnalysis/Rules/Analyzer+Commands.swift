@@ -6,11 +6,12 @@ import ATTraceCore
 extension Analyzer {
     /// `first` holds the facts of the line's first command.
     mutating func commandSent(_ t: Transaction, _ first: CommandFacts) {
-        if let pending = unexplainedError?.transaction, t.name != "AT+QIGETERROR" || pending == t.id {
+        if let pending = unexplainedErrorTransaction, t.name != "AT+QIGETERROR" || pending == t.id {
             flushUnexplainedError()
         }
         hasSeenTransaction = true
-        lastTransaction = t
+        let lastName = t.commandName(at: t.commandCount - 1)
+        restartRequest = Self.restartCommands.contains(lastName) ? t.command(at: t.commandCount - 1) : nil
         if let earlier = t.pipelinedAfter {
             report(.atPipelined, "\(t.commandText) was sent while #\(earlier) still waited for its final result; "
                    + "answers are matched to commands oldest first, so a slow or lost answer shifts them", at: t)
@@ -25,10 +26,9 @@ extension Analyzer {
             if reportCount == reportsBefore { cleanCommandLines.insert(t.commandLine) }
         }
         // A command is copied out of the line only when a rule follows it.
-        let commands = t.commands
-        for index in commands.indices {
-            guard let followed = index == 0 ? first.followed : facts(commands[index].name).followed else { continue }
-            let command = commands[index]
+        for index in 0..<t.commandCount {
+            guard let followed = index == 0 ? first.followed : facts(t.commandName(at: index)).followed else { continue }
+            let command = t.command(at: index)
             switch followed {
             case .sslOpen: sslOpenSent(t, command)
             case .sslSend: sslSendSent(t, command)
@@ -53,10 +53,9 @@ extension Analyzer {
         checkTiming(t)
         checkPayloads(t, spec: first.spec)
         registerExpectations(t, spec: first.spec)
-        let commands = t.commands
-        for index in commands.indices {
-            guard let followed = index == 0 ? first.followed : facts(commands[index].name).followed else { continue }
-            let command = commands[index]
+        for index in 0..<t.commandCount {
+            guard let followed = index == 0 ? first.followed : facts(t.commandName(at: index)).followed else { continue }
+            let command = t.command(at: index)
             switch followed {
             case .pdpActivation, .pdpDeactivation, .packetDomainActivation, .pdpConfiguration, .dnsConfiguration:
                 pdpCommandCompleted(t, command, followed)

@@ -19,15 +19,18 @@ extension Analyzer {
     /// `AT+CFUN=<fun>,1` resets it (it boots again with `RDY`), and any other `AT+CFUN` may
     /// be followed by a power-down but not by a boot. `resetParameter` is the parameter that
     /// must be 1; `urcs` the restart URCs the command explains (all when `nil`).
-    private static let requestedRestarts: [(command: String, resetParameter: Int?, urcs: Set<String>?)] = [
+    static let requestedRestarts: [(command: String, resetParameter: Int?, urcs: Set<String>?)] = [
         ("AT+QPOWD", nil, nil),
         ("AT+CFUN", 1, nil),
         ("AT+CFUN", nil, ["POWERED DOWN", "NORMAL POWER DOWN", "PSM POWER DOWN"]),
     ]
 
+    /// The commands of ``requestedRestarts``.
+    static let restartCommands = Set(requestedRestarts.map(\.command))
+
     /// `true` when the latest command asked for this restart.
     private func isRequested(_ u: URCRecord) -> Bool {
-        guard let command = lastTransaction?.commands.last else { return false }
+        guard let command = restartRequest else { return false }
         return Self.requestedRestarts.contains { request in
             request.command == command.name
                 && (request.resetParameter.map { command.integer($0) == 1 } ?? true)

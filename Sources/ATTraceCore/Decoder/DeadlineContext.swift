@@ -64,15 +64,19 @@ public struct DeadlineContext: Hashable, Sendable {
     /// recognised, from the parameter's bytes.
     public mutating func observe(_ transaction: Transaction) {
         var isObserved = false
-        for command in transaction.commands {
-            switch command.name {
+        // By index and name first: the line's command list is shared by every transaction of
+        // the same line (and by two threads); a command is copied only when it counts.
+        for index in 0..<transaction.commandCount {
+            switch transaction.commandName(at: index) {
             case "AT+QSSLOPEN":
                 isObserved = true
+                let command = transaction.command(at: index)
                 if command.form == .write, let context = command.integer(1), let client = command.integer(2) {
                     clientContext[client] = context
                 }
             case "AT+QSSLCFG":
                 isObserved = true
+                let command = transaction.command(at: index)
                 if command.form == .write, transaction.status == .ok,
                    let setting = command.parameter(0).flatMap(Setting.init), let context = command.integer(1),
                    let value = command.integer(2) {

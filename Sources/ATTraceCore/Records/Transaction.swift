@@ -274,6 +274,12 @@ public struct Transaction: Hashable, Sendable {
 
     /// The first command of the line: its name and form stand for the transaction.
     @inlinable public var command: ATCommand { storage.fields.commands[0] }
+    /// How many commands the line holds (`;` concatenation), read in place.
+    @inlinable public var commandCount: Int { storage.fields.commands.count }
+    /// The command at `index` of the line, and its name, read in place: no copy of the
+    /// line's command list (shared with every transaction of the same line).
+    @inlinable public func command(at index: Int) -> ATCommand { storage.fields.commands[index] }
+    @inlinable public func commandName(at index: Int) -> String { storage.fields.commands[index].name }
     @inlinable public var name: String { storage.fields.commands[0].name }
     @inlinable public var form: CommandForm { storage.fields.commands[0].form }
 
