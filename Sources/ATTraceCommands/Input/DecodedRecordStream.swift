@@ -126,9 +126,9 @@ final class DecodedRecordStream {
                 batchIndex = 0
                 // Each record is moved out of its slot for the call and moved back after it:
                 // a value borrowed from memory would be retained around the call (the callee
-                // might change that memory) and released after it, and those two writes to a
-                // reference count the decoding thread also writes cost a cache line crossing
-                // cores each (one core does the work of both in 25 % less CPU time).
+                // might change that memory) and released after it: two writes to a reference
+                // count that the decoding thread writes too, each a cache line crossing cores
+                // (Docs/Performance.md, "Where the time goes").
                 try records.withUnsafeMutableBufferPointer { records in
                     guard let base = records.baseAddress else { return }
                     for index in records.indices {
