@@ -4,12 +4,11 @@ import Testing
 /// The cache that lets recurring lines share their bytes and their parse.
 @Suite struct LineCacheTests {
     private func entry(_ cache: inout LineCache<Int>, _ text: String, derivations: inout Int) -> LineCache<Int>.Entry {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { raw in
-            cache.entry(for: raw) { line in
-                derivations += 1
-                return line.count
-            }
+        var queue = ByteQueue()
+        Array(text.utf8).withUnsafeBytes { queue.append($0, time: Timestamp(nanoseconds: 0), frame: 1, isInferred: false) }
+        return cache.entry(for: 0..<queue.count, of: queue, context: ()) { line, _ in
+            derivations += 1
+            return line.count
         }
     }
 

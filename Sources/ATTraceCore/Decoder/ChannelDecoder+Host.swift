@@ -92,16 +92,11 @@ extension ChannelDecoder {
     private mutating func startTransaction(leading: Int, lineEnd: Int, total: Int, isRepeat: Bool, nextID: inout Int) {
         // Hosts repeat lines (polls such as `AT+QSSLRECV=0,1500`): a recent equal line
         // shares its bytes, its parse and its shape instead of deriving them again.
-        let line: [UInt8]
-        let lineShape: CommandLineShape
-        if let cached = host.withUnsafeBytes(leading..<lineEnd, { commandLines.cachedEntry(for: $0) }) {
-            line = cached.bytes
-            lineShape = cached.value
-        } else {
-            line = host.array(leading..<lineEnd)
-            lineShape = CommandLineShape(commands: CommandLineParser.parse(line[...]), catalog: catalog)
-            commandLines.remember(line, lineShape)
+        let entry = commandLines.entry(for: leading..<lineEnd, of: host, context: catalog) { line, catalog in
+            CommandLineShape(commands: CommandLineParser.parse(line[...]), catalog: catalog)
         }
+        let line = entry.bytes
+        let lineShape = entry.value
         let firstMark = host.mark(at: leading)
         let terminatorMark = host.mark(at: Swift.max(leading, lineEnd - (isRepeat ? 1 : 0)))
         let echoTerminator: UInt8? = isRepeat || lineEnd >= total ? nil : host[lineEnd]

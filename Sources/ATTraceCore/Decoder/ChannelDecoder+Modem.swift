@@ -127,16 +127,11 @@ extension ChannelDecoder {
 
     private mutating func handleModemLine(contentStart: Int, contentEnd: Int, total: Int, endsWithLoneCR: Bool) {
         // A recurring line shares its bytes and its class (LineCache).
-        let line: [UInt8]
-        let kind: ModuleLineClass
-        if let cached = modem.withUnsafeBytes(contentStart..<contentEnd, { moduleLines.cachedEntry(for: $0) }) {
-            line = cached.bytes
-            kind = cached.value
-        } else {
-            line = modem.array(contentStart..<contentEnd)
-            kind = ModuleLineClass(line, catalog: catalog)
-            moduleLines.remember(line, kind)
+        let entry = moduleLines.entry(for: contentStart..<contentEnd, of: modem, context: catalog) { line, catalog in
+            ModuleLineClass(line, catalog: catalog)
         }
+        let line = entry.bytes
+        let kind = entry.value
         let owner = awaitingFinal
 
         // Final and intermediate result codes (V.250 §5.7.1; catalog.md §1.2).

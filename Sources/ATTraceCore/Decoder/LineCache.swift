@@ -31,20 +31,21 @@ struct LineCache<Value> {
         values = Array(repeating: nil, count: Self.slotCount)
     }
 
-    /// The bytes of `line` as an array and the value `derive` gives for them: the cached
-    /// ones when the same line is still in its set.
-    mutating func entry(for line: UnsafeRawBufferPointer, derive: ([UInt8]) -> Value) -> Entry {
-        if let cached = cachedEntry(for: line) { return cached }
-        let bytes = Array(line)
-        let value = derive(bytes)
+    /// The line at `range` of `queue` as an array and the value `derive` gives for it: the
+    /// cached ones when the same line is still in its set, else derived and kept. `derive`
+    /// gets what it needs as `context`, so that it captures nothing: a capturing closure
+    /// would retain what it captures on every lookup, and lookups are per line.
+    mutating func entry<Context>(for range: Range<Int>, of queue: ByteQueue, context: Context,
+                                 derive: ([UInt8], Context) -> Value) -> Entry {
+        if let cached = queue.withUnsafeBytes(range, { cachedEntry(for: $0) }) { return cached }
+        let bytes = queue.array(range)
+        let value = derive(bytes, context)
         remember(bytes, value)
         return Entry(bytes: bytes, value: value)
     }
 
     /// The cached bytes and value of `line`, if it is still in its set (it becomes the most
-    /// recently used of the two). With ``remember(_:_:)``, a caller derives the value of a
-    /// line it did not find without a closure (which would capture and retain its context on
-    /// every lookup).
+    /// recently used of the two).
     mutating func cachedEntry(for line: UnsafeRawBufferPointer) -> Entry? {
         guard !line.isEmpty, line.count <= Self.maximumLength else { return nil }
         let first = Self.firstSlot(of: line)
